@@ -1,0 +1,158 @@
+"""The portal's one settings module: every value comes from the environment through one `env` object.
+
+Local defaults are safe for a developer's machine; values whose default would be unsafe in production
+(the secret key) have no default once DJANGO_DEBUG is false. See `.env.example` for every variable.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
+    # The OS environment wins over the file (django-environ does not overwrite set variables).
+    env.read_env(BASE_DIR / ".env")
+
+# GENERAL
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+if DEBUG:
+    SECRET_KEY = env("DJANGO_SECRET_KEY", default="django-insecure-local-development-only-key-not-for-production")
+else:
+    SECRET_KEY = env("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "signup",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Project templates come first, so a deployment can override any page by shadowing its path.
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "signup.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# DATABASE AND CACHE
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
+# With a shared cache (Redis) sessions live there, so any instance serves any user; with the default
+# per-process memory cache they must also be in the database to survive more than one process.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cache"
+    if env("CACHE_URL", default="")
+    else "django.contrib.sessions.backends.cached_db"
+)
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 24)
+
+# PASSWORDS: enforced before SignUp so most InvalidPasswordException never happen.
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("SIGNUP_PASSWORD_MIN_LENGTH", default=8)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# INTERNATIONALISATION
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# STATIC FILES (whitenoise serves them with hashed names in production)
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# CLIENT IP: how many proxies in front of the portal append to X-Forwarded-For (0 = trust none).
+DJANGO_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+if env.bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# COGNITO
+# Without a user pool id the portal runs against the embedded local Cognito (see localcognito/), which fills
+# in the pool, client and endpoint when the run command starts it. Product code only ever reads these settings.
+COGNITO_USER_POOL_ID = env("COGNITO_USER_POOL_ID", default="")
+COGNITO_LOCAL = not COGNITO_USER_POOL_ID
+_pool_region = re.match(r"^([a-z]{2}(?:-[a-z]+)+-\d+)_", COGNITO_USER_POOL_ID)
+COGNITO_REGION = env("COGNITO_REGION", default=_pool_region.group(1) if _pool_region else "us-east-1")
+COGNITO_CLIENT_ID = env("COGNITO_CLIENT_ID", default="")
+COGNITO_CLIENT_SECRET = env("COGNITO_CLIENT_SECRET", default="")
+COGNITO_CONNECT_TIMEOUT = env.float("COGNITO_CONNECT_TIMEOUT", default=2.0)
+COGNITO_READ_TIMEOUT = env.float("COGNITO_READ_TIMEOUT", default=5.0)
+# At least as many pooled connections as threads per worker, so no request waits for a connection.
+COGNITO_MAX_POOL_CONNECTIONS = env.int("COGNITO_MAX_POOL_CONNECTIONS", default=max(10, env.int("GUNICORN_THREADS", 8)))
+COGNITO_USER_CONTEXT_DATA = env.bool("COGNITO_USER_CONTEXT_DATA", default=not COGNITO_LOCAL)
+COGNITO_CONTEXT_DATA_SCRIPT_URL = env(
+    "COGNITO_CONTEXT_DATA_SCRIPT_URL",
+    default=f"https://amazon-cognito-assets.{COGNITO_REGION}.amazoncognito.com/amazon-cognito-advanced-security-data.min.js",
+)
+COGNITO_ANALYTICS_ENDPOINT_ID = env("COGNITO_ANALYTICS_ENDPOINT_ID", default="")
+
+# SIGN-UP JOURNEY
+SIGNUP_RESEND_COOLDOWN = env.int("SIGNUP_RESEND_COOLDOWN", default=30)
+SIGNUP_RATE_LIMIT = env("SIGNUP_RATE_LIMIT", default="")
+
+if COGNITO_LOCAL:
+    # Development-only app: starts the emulator from `runserver` and provisions a pool for the configured fields.
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django.contrib.staticfiles"), "localcognito")
+
+# LOGGING: botocore prints request parameters (the password) at DEBUG, so its loggers stay at WARNING.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {name: {"level": "WARNING"} for name in ("botocore", "boto3", "urllib3", "s3transfer")},
+}

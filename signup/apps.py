@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SignupConfig(AppConfig):
+    name = "signup"
+    verbose_name = "Sign-up"
+
+    def ready(self) -> None:
+        from signup import checks, selectors  # noqa: F401  (registers system checks and cache invalidation)

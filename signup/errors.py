@@ -1,0 +1,176 @@
+"""The portal's own exceptions. Each has a stable `code` (tests, logs and translations key on it), a user-safe
+message (our own text, never Cognito's English) and optionally the form field it belongs to.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalError(Exception):
+    code: str = "portal_error"
+    message = _("Something went wrong. Please try again.")
+    field: str | None = None
+    #: HTTP status the page answers with when this error is shown.
+    status: int = 200
+
+    def __init__(self, *, detail: str = "", field: str | None = None, retry_after: int | None = None) -> None:
+        # `detail` is for logs only (e.g. Cognito's message); it is never shown to users.
+        super().__init__(detail or self.code)
+        self.detail = detail
+        if field is not None:
+            self.field = field
+        self.retry_after = retry_after
+
+
+# --- Sign-up: the user can act on these -------------------------------------------------------------------------
+
+
+class UsernameExists(PortalError):
+    code = "username_exists"
+    message = _("This username is already taken. Choose another one.")
+    field = "username"
+
+
+class InvalidPassword(PortalError):
+    code = "invalid_password"
+    message = _("This password does not meet the password rules.")
+    field = "password"
+
+
+class InvalidParameter(PortalError):
+    code = "invalid_parameter"
+    message = _("Some of the details you entered were not accepted. Check them and try again.")
+
+
+class InvalidAttributeValue(InvalidParameter):
+    """Cognito named the attribute it rejected; the message lands on that field."""
+
+    code = "invalid_attribute"
+    message = _("This value was not accepted.")
+
+
+class SignUpRejected(PortalError):
+    """A pre sign-up Lambda trigger rejected the registration (e.g. a wrong invite code)."""
+
+    code = "signup_rejected"
+    message = _("Your registration was not accepted. Check your details and try again.")
+
+
+class CodeDeliveryFailed(PortalError):
+    code = "code_delivery_failed"
+    message = _("We could not send you a code. Check your email address or phone number and try again.")
+
+
+# --- Confirmation ------------------------------------------------------------------------------------------------
+
+
+class CodeMismatch(PortalError):
+    code = "code_mismatch"
+    message = _("That code is not right. Check it and try again.")
+    field = "code"
+
+
+class CodeExpired(PortalError):
+    code = "code_expired"
+    message = _("That code has expired. Ask for a new code below.")
+    field = "code"
+
+
+class TooManyFailedAttempts(PortalError):
+    code = "too_many_failed_attempts"
+    message = _("Too many wrong codes. Wait a while, then try again.")
+    status = 429
+
+
+class AliasExists(PortalError):
+    code = "alias_exists"
+    message = _(
+        "This email address or phone number already belongs to another account. "
+        "Sign in to that account instead, or sign up again with a different address."
+    )
+
+
+class AlreadyConfirmed(PortalError):
+    code = "already_confirmed"
+    message = _("This account is already confirmed.")
+
+
+class UserNotFound(PortalError):
+    code = "user_not_found"
+    message = _("We could not find this registration. Please sign up again.")
+
+
+class NotPending(PortalError):
+    code = "not_pending"
+    message = _("No account with this username is waiting for a code. Check the username, or sign up.")
+    field = "username"
+
+
+class ResendCooldown(PortalError):
+    code = "resend_cooldown"
+    message = _("Please wait before asking for another code.")
+    status = 429
+
+
+class NoSignUpInProgress(PortalError):
+    code = "no_signup_in_progress"
+    message = _("Start by signing up.")
+
+
+# --- Try again later --------------------------------------------------------------------------------------------
+
+
+class Throttled(PortalError):
+    code = "too_many_requests"
+    message = _("Too many requests right now. Please try again in a moment.")
+    status = 429
+
+
+class LimitExceeded(Throttled):
+    code = "limit_exceeded"
+
+
+# --- The service is unavailable: a configuration or operations problem, never the user's ---------------------------
+
+
+class ServiceUnavailable(PortalError):
+    code = "service_unavailable"
+    message = _("Sign-up is unavailable right now. Please try again later.")
+    status = 503
+
+
+class CognitoMisconfigured(ServiceUnavailable):
+    """NotAuthorized / ResourceNotFound: wrong client, secret, pool or region. An operator must act."""
+
+    code = "cognito_misconfigured"
+
+
+class CognitoTriggerFailed(ServiceUnavailable):
+    """A Lambda trigger or an SMS/email role is broken."""
+
+    code = "cognito_trigger_failed"
+
+
+class CognitoInternalError(ServiceUnavailable):
+    code = "cognito_internal_error"
+
+
+class CognitoForbidden(ServiceUnavailable):
+    code = "cognito_forbidden"
+
+
+class CognitoUnreachable(ServiceUnavailable):
+    """The connection failed before the request could reach Cognito."""
+
+    code = "cognito_unreachable"
+
+
+class CognitoTimeout(ServiceUnavailable):
+    """No answer in time: the request may or may not have taken effect."""
+
+    code = "cognito_timeout"
+
+
+class CognitoBadResponse(ServiceUnavailable):
+    code = "cognito_bad_response"

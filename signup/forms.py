@@ -1,0 +1,174 @@
+"""The sign-up, confirm and resume forms. They validate and normalise; they never call the network.
+
+Everything Cognito would reject that we can know locally is caught here, so the user sees the message next to the
+field and keeps what they typed (the password is never rendered back).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.validators import EmailValidator
+from django.utils.translation import gettext_lazy as _
+
+from signup.selectors import FieldSpec
+
+USERNAME_MAX_LENGTH = 128
+PASSWORD_MAX_LENGTH = 256
+ATTRIBUTE_MAX_BYTES = 2048
+ENCODED_DATA_MAX_LENGTH = 131072
+ANALYTICS_ENDPOINT_ID = re.compile(r"^[A-Za-z0-9-]{1,256}\Z")
+CONFIRMATION_CODE = re.compile(r"^[0-9]{4,10}\Z")
+
+# Cognito's Username pattern is [\p{L}\p{M}\p{S}\p{N}\p{P}]+: letters, marks, symbols, numbers, punctuation.
+_USERNAME_CATEGORIES = frozenset("LMSNP")
+
+
+class _PasswordHolder:
+    """Stands in for a user so UserAttributeSimilarityValidator can compare the password with what was typed."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update({key.replace(":", "_"): value for key, value in values.items() if isinstance(value, str)})
+
+
+class AttributeCharField(forms.CharField):
+    """A text attribute: Cognito stores at most 2048 bytes of UTF-8."""
+
+    default_error_messages = {
+        "too_long": _("This is too long (at most %(limit)d bytes; it has %(length)d)."),
+        "control_characters": _("This contains characters that are not allowed."),
+    }
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        length = len(value.encode("utf-8"))
+        if length > ATTRIBUTE_MAX_BYTES:
+            raise forms.ValidationError(
+                self.error_messages["too_long"], code="too_long", params={"limit": ATTRIBUTE_MAX_BYTES, "length": length}
+            )
+        if any(unicodedata.category(char) == "Cc" and char not in "\n\t" for char in value):
+            raise forms.ValidationError(self.error_messages["control_characters"], code="control_characters")
+
+
+def attribute_form_field(spec: FieldSpec) -> forms.Field:
+    """Build the form field for one configured attribute."""
+    common = {"label": spec.label, "help_text": spec.help_text, "required": spec.required}
+    if spec.input_type == "email" or spec.attribute_name == "email":
+        field = AttributeCharField(
+            validators=[EmailValidator(message=_("Enter a valid email address."))],
+            widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+            **common,
+        )
+    elif spec.input_type == "textarea":
+        field = AttributeCharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
+    else:
+        field = AttributeCharField(**common)
+    field.attribute_name = spec.attribute_name  # type: ignore[attr-defined]
+    return field
+
+
+class SignUpForm(forms.Form):
+    error_messages = {
+        "username_whitespace": _("A username cannot contain spaces."),
+        "username_characters": _("A username can contain letters, numbers, symbols and punctuation only."),
+        "password_too_long": _("A password can have at most %(limit)d characters."),
+    }
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=USERNAME_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+    # strip=False: the password reaches Cognito exactly as typed. No max_length on the widget, so a paste of a long
+    # password is not silently truncated by the browser; the limit is checked below with a clear message.
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    # Filled in the browser at submit time by Cognito's risk script (empty when it did not run).
+    encoded_data = forms.CharField(required=False, max_length=ENCODED_DATA_MAX_LENGTH, widget=forms.HiddenInput)
+    # An Amazon Pinpoint endpoint id the page may supply.
+    analytics_endpoint_id = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, fields: Iterable[FieldSpec] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.attribute_names: list[str] = []
+        for spec in fields:
+            if spec.attribute_name in self.fields:  # configuration can never shadow username/password
+                continue
+            self.fields[spec.attribute_name] = attribute_form_field(spec)
+            self.attribute_names.append(spec.attribute_name)
+        self.order_fields(["username", "password", *self.attribute_names])
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if any(char.isspace() for char in username):
+            raise forms.ValidationError(self.error_messages["username_whitespace"], code="username_whitespace")
+        if any(unicodedata.category(char)[0] not in _USERNAME_CATEGORIES for char in username):
+            raise forms.ValidationError(self.error_messages["username_characters"], code="username_characters")
+        return username
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if len(password) > PASSWORD_MAX_LENGTH:
+            raise forms.ValidationError(
+                self.error_messages["password_too_long"],
+                code="password_too_long",
+                params={"limit": PASSWORD_MAX_LENGTH},
+            )
+        return password
+
+    def clean_analytics_endpoint_id(self) -> str:
+        # A hidden field the user cannot fix: an invalid value is dropped rather than shown as an error.
+        value = self.cleaned_data.get("analytics_endpoint_id", "").strip()
+        return value if ANALYTICS_ENDPOINT_ID.match(value) else ""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        password = self.cleaned_data.get("password")
+        if password and "password" not in self._errors:
+            try:
+                password_validation.validate_password(password, _PasswordHolder(self.cleaned_data))
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+
+    def attribute_values(self) -> list[tuple[str, str]]:
+        """(name, value) pairs for the configured attributes that were filled in, in form order."""
+        values = []
+        for name in self.attribute_names:
+            value = self.cleaned_data.get(name)
+            if value not in (None, ""):
+                values.append((name, str(value)))
+        return values
+
+
+class ConfirmForm(forms.Form):
+    error_messages = {"code_format": _("Enter the code we sent you: digits only.")}
+
+    code = forms.CharField(
+        label=_("Confirmation code"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "none"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])  # people paste "123 456" or "123-456"
+        if not CONFIRMATION_CODE.match(code):
+            raise forms.ValidationError(self.error_messages["code_format"], code="code_format")
+        return code
+
+
+class ResumeForm(forms.Form):
+    """Ask for a new code for an account that was registered but never confirmed."""
+
+    username = SignUpForm.base_fields["username"]
+    clean_username = SignUpForm.clean_username
+    error_messages = SignUpForm.error_messages

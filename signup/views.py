@@ -1,0 +1,201 @@
+"""Thin views: validate the form, call one service, map our errors onto the form, redirect (POST/redirect/GET)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET
+
+from signup import errors, services
+from signup.client_ip import client_ip
+from signup.cognito import RequestContext
+from signup.forms import ConfirmForm, ResumeForm, SignUpForm
+from signup.journey import Journey, journey_load
+from signup.selectors import attribute_field_list_active
+
+RETRY_AFTER_SECONDS = {429: 10, 503: 30}
+
+
+def _request_context(request: HttpRequest, *, encoded_data: str = "", analytics_endpoint_id: str = "") -> RequestContext:
+    return RequestContext(
+        ip_address=client_ip(request),
+        encoded_data=encoded_data,
+        analytics_endpoint_id=analytics_endpoint_id or settings.COGNITO_ANALYTICS_ENDPOINT_ID,
+    )
+
+
+def _show_error(form: forms.Form, error: errors.PortalError) -> None:
+    """Put one of our errors where the user can act on it: on its field if the form has it, else on the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, forms.ValidationError(error.message, code=error.code))
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], error: errors.PortalError | None = None
+) -> TemplateResponse:
+    status = error.status if error else 200
+    response = TemplateResponse(request, template, {**context, "error_code": error.code if error else ""}, status=status)
+    if status in RETRY_AFTER_SECONDS:
+        retry_after = getattr(error, "retry_after", None) or RETRY_AFTER_SECONDS[status]
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _next_step(journey: Journey) -> HttpResponseRedirect:
+    return redirect("signup:done" if journey.confirmed else "signup:confirm")
+
+
+@method_decorator([never_cache, sensitive_post_parameters("password")], name="dispatch")
+class SignUpView(View):
+    template_name = "signup/signup.html"
+
+    def _form(self, data: Any = None) -> SignUpForm:
+        return SignUpForm(data, fields=attribute_field_list_active())
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return _render(request, self.template_name, {"form": self._form()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return _render(request, self.template_name, {"form": form})
+        data = form.cleaned_data
+        try:
+            journey = services.signup_register(
+                session=request.session,
+                username=data["username"],
+                password=data["password"],
+                user_attributes=form.attribute_values(),
+                context=_request_context(
+                    request, encoded_data=data["encoded_data"], analytics_endpoint_id=data["analytics_endpoint_id"]
+                ),
+            )
+        except errors.PortalError as error:
+            _show_error(form, error)
+            return _render(request, self.template_name, {"form": form}, error)
+        return _next_step(journey)
+
+
+def _confirm_page(
+    request: HttpRequest, journey: Journey, form: ConfirmForm, error: errors.PortalError | None = None
+) -> TemplateResponse:
+    wait = journey.seconds_until_resend(settings.SIGNUP_RESEND_COOLDOWN)
+    context = {"journey": journey, "form": form, "resend_wait": wait}
+    return _render(request, "signup/confirm.html", context, error)
+
+
+@method_decorator([never_cache, sensitive_post_parameters("code")], name="dispatch")
+class ConfirmView(View):
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        journey = journey_load(request.session)
+        if journey is None:
+            return redirect("signup:signup")
+        return _confirm_page(request, journey, ConfirmForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        journey = journey_load(request.session)
+        if journey is None:
+            return redirect("signup:signup")
+        form = ConfirmForm(request.POST)
+        if not form.is_valid():
+            return _confirm_page(request, journey, form)
+        try:
+            journey = services.signup_confirm(
+                session=request.session, code=form.cleaned_data["code"], context=_request_context(request)
+            )
+        except errors.UserNotFound as error:
+            messages.error(request, error.message)
+            return redirect("signup:signup")
+        except errors.PortalError as error:
+            _show_error(form, error)
+            return _confirm_page(request, journey, form, error)
+        return redirect("signup:done")
+
+
+@method_decorator(never_cache, name="dispatch")
+class ResendView(View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            journey = services.signup_resend(
+                session=request.session,
+                context=_request_context(request),
+                cooldown=settings.SIGNUP_RESEND_COOLDOWN,
+            )
+        except errors.NoSignUpInProgress:
+            return redirect("signup:signup")
+        except errors.UserNotFound as error:
+            messages.error(request, error.message)
+            return redirect("signup:signup")
+        except errors.PortalError as error:
+            journey = journey_load(request.session)
+            if journey is None:
+                return redirect("signup:signup")
+            form = ConfirmForm()
+            _show_error(form, error)
+            return _confirm_page(request, journey, form, error)
+        if not journey.confirmed:
+            messages.success(request, _("We sent you a new code."))
+        return _next_step(journey)
+
+
+@method_decorator([never_cache], name="dispatch")
+class ResumeView(View):
+    template_name = "signup/resume.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return _render(request, self.template_name, {"form": ResumeForm(initial={"username": request.GET.get("username", "")})})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ResumeForm(request.POST)
+        if not form.is_valid():
+            return _render(request, self.template_name, {"form": form})
+        try:
+            journey = services.signup_resume(
+                session=request.session, username=form.cleaned_data["username"], context=_request_context(request)
+            )
+        except errors.PortalError as error:
+            if isinstance(error, errors.UserNotFound):
+                error = errors.NotPending()
+            _show_error(form, error)
+            return _render(request, self.template_name, {"form": form}, error)
+        return _next_step(journey)
+
+
+@method_decorator(never_cache, name="dispatch")
+class DoneView(View):
+    template_name = "signup/done.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        journey = journey_load(request.session)
+        if journey is None:
+            return redirect("signup:signup")
+        if not journey.confirmed:
+            return redirect("signup:confirm")
+        return _render(request, self.template_name, {"journey": journey})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for load balancers: the process answers. It touches neither Cognito nor the database."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+signup_view = SignUpView.as_view()
+confirm_view = ConfirmView.as_view()
+resend_view = ResendView.as_view()
+resume_view = ResumeView.as_view()
+done_view = DoneView.as_view()
