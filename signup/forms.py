@@ -23,7 +23,7 @@ PASSWORD_MAX_LENGTH = 256
 ATTRIBUTE_MAX_BYTES = 2048
 ENCODED_DATA_MAX_LENGTH = 131072
 ANALYTICS_ENDPOINT_ID = re.compile(r"^[A-Za-z0-9-]{1,256}\Z")
-CONFIRMATION_CODE = re.compile(r"^[0-9]{4,10}\Z")
+CONFIRMATION_CODE = re.compile(r"^[0-9]{6}\Z")  # Cognito sends six digits
 
 # Cognito's Username pattern is [\p{L}\p{M}\p{S}\p{N}\p{P}]+: letters, marks, symbols, numbers, punctuation.
 _USERNAME_CATEGORIES = frozenset("LMSNP")
@@ -149,7 +149,7 @@ class SignUpForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    error_messages = {"code_format": _("Enter the code we sent you: digits only.")}
+    error_messages = {"code_format": _("Enter the 6-digit code we sent you.")}
 
     code = forms.CharField(
         label=_("Confirmation code"),

@@ -1,0 +1,113 @@
+"""Shared fixtures: Cognito settings, a botocore Stubber on the gateway's client, and the embedded local Cognito
+served over HTTP on loopback (moto in server mode behind localcognito's honest middleware)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+
+import pytest
+from botocore.stub import Stubber
+
+from signup import cognito
+
+# Playwright's sync API runs an asyncio loop in the test thread; Django refuses ORM calls there without this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+POOL_ID = "us-east-1_TestPool1"
+CLIENT_ID = "3n4b5urk1ft4fl3mg5e62d9ado"
+CLIENT_SECRET = "1a2b3c4d5e6f7g8h9i0jklmnopqrstuvwxyz1234567890abcdef"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_clients_and_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    cognito.reset_clients()
+    yield
+    cognito.reset_clients()
+
+
+@pytest.fixture
+def cognito_settings(settings, monkeypatch):
+    """A fake pool whose app client has a secret; nothing reaches the network unless a test points it somewhere."""
+    settings.COGNITO_USER_POOL_ID = POOL_ID
+    settings.COGNITO_REGION = "us-east-1"
+    settings.COGNITO_CLIENT_ID = CLIENT_ID
+    settings.COGNITO_CLIENT_SECRET = CLIENT_SECRET
+    for name in ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return settings
+
+
+@pytest.fixture
+def stubber(cognito_settings) -> Iterator[Stubber]:
+    """botocore's Stubber on the gateway's public client: requests are checked against the real service model."""
+    with Stubber(cognito.public_client()) as stub:
+        yield stub
+        stub.assert_no_pending_responses()
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def unreachable_cognito(cognito_settings, monkeypatch, settings):
+    """Cognito's endpoint refuses connections."""
+    settings.COGNITO_CONNECT_TIMEOUT = 1
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", f"http://127.0.0.1:{closed_port()}")
+    cognito.reset_clients()
+
+
+@pytest.fixture(scope="session")
+def local_cognito_server():
+    """One embedded local Cognito for the test session, serving HTTP on a free loopback port."""
+    from localcognito import LocalCognito
+
+    emulator = LocalCognito(host="127.0.0.1", port=0, region="us-east-1", echo=False)
+    emulator.start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def local_pool(local_cognito_server):
+    return local_cognito_server.provision(
+        attributes=["email", "given_name", "family_name", "phone_number", "birthdate", "custom:company"],
+        client_secret=True,
+        name="portal-tests",
+    )
+
+
+@pytest.fixture
+def local_cognito(local_cognito_server, local_pool, settings, monkeypatch):
+    """Point the portal at the embedded local Cognito exactly as an operator would: settings and the endpoint."""
+    settings.COGNITO_USER_POOL_ID = local_pool.user_pool_id
+    settings.COGNITO_REGION = local_pool.region
+    settings.COGNITO_CLIENT_ID = local_pool.client_id
+    settings.COGNITO_CLIENT_SECRET = local_pool.client_secret
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", local_pool.endpoint_url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    cognito.reset_clients()
+    local_cognito_server.clear_requests()
+    return local_cognito_server
+
+
+@pytest.fixture
+def admin_cognito(local_pool):
+    """A boto3 client for test assertions against the emulator (admin_get_user and the like)."""
+    import boto3
+
+    return boto3.client(
+        "cognito-idp",
+        region_name=local_pool.region,
+        endpoint_url=local_pool.endpoint_url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
