@@ -16,7 +16,9 @@ def cognito_settings_check(**_: Any) -> list[Error | Warning]:
         return problems  # the embedded local Cognito provides the pool and client when the portal runs
     if not settings.COGNITO_CLIENT_ID:
         problems.append(
-            Error("COGNITO_CLIENT_ID is not set.", hint="Set it to the app client id of the user pool.", id="signup.E001")
+            Error(
+                "COGNITO_CLIENT_ID is not set.", hint="Set it to the app client id of the user pool.", id="signup.E001"
+            )
         )
     if not re.match(r"^[\w-]+_[0-9a-zA-Z]+$", settings.COGNITO_USER_POOL_ID):
         problems.append(

@@ -208,9 +208,7 @@ def resend_confirmation_code(*, username: str, context: RequestContext = Request
 
 def describe_user_pool() -> dict[str, Any]:
     """The pool's configuration (IAM credentials needed). Raises ServiceUnavailable without them."""
-    return _call("describe_user_pool", {"UserPoolId": settings.COGNITO_USER_POOL_ID}, client=admin_client())[
-        "UserPool"
-    ]
+    return _call("describe_user_pool", {"UserPoolId": settings.COGNITO_USER_POOL_ID}, client=admin_client())["UserPool"]
 
 
 def describe_user_pool_client() -> dict[str, Any]:

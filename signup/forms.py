@@ -49,7 +49,9 @@ class AttributeCharField(forms.CharField):
         length = len(value.encode("utf-8"))
         if length > ATTRIBUTE_MAX_BYTES:
             raise forms.ValidationError(
-                self.error_messages["too_long"], code="too_long", params={"limit": ATTRIBUTE_MAX_BYTES, "length": length}
+                self.error_messages["too_long"],
+                code="too_long",
+                params={"limit": ATTRIBUTE_MAX_BYTES, "length": length},
             )
         if any(unicodedata.category(char) == "Cc" and char not in "\n\t" for char in value):
             raise forms.ValidationError(self.error_messages["control_characters"], code="control_characters")

@@ -71,9 +71,7 @@ class AttributeField(models.Model):
                 condition=models.Q(input_type__in=InputType.values),
                 name="signup_attributefield_known_input_type",
             ),
-            models.CheckConstraint(
-                condition=~models.Q(label=""), name="signup_attributefield_label_not_empty"
-            ),
+            models.CheckConstraint(condition=~models.Q(label=""), name="signup_attributefield_label_not_empty"),
         ]
 
     def __str__(self) -> str:

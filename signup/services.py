@@ -149,7 +149,9 @@ def signup_resume(*, session: SessionBase, username: str, context: RequestContex
 def _resend_and_save(*, session: SessionBase, username: str, context: RequestContext, user_sub: str = "") -> Journey:
     delivery = cognito.resend_confirmation_code(username=username, context=context)
     sign_up_timed_out_forget(session)
-    journey = Journey(username=username, user_sub=user_sub, confirmed=False, delivery=delivery, code_sent_at=time.time())
+    journey = Journey(
+        username=username, user_sub=user_sub, confirmed=False, delivery=delivery, code_sent_at=time.time()
+    )
     journey_save(session, journey)
     logger.info("signup.resend outcome=success user_sub=%s", user_sub or "-")
     return journey

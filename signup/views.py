@@ -27,7 +27,9 @@ from signup.selectors import attribute_field_list_active
 RETRY_AFTER_SECONDS = {429: 10, 503: 30}
 
 
-def _request_context(request: HttpRequest, *, encoded_data: str = "", analytics_endpoint_id: str = "") -> RequestContext:
+def _request_context(
+    request: HttpRequest, *, encoded_data: str = "", analytics_endpoint_id: str = ""
+) -> RequestContext:
     return RequestContext(
         ip_address=client_ip(request),
         encoded_data=encoded_data,
@@ -45,7 +47,9 @@ def _render(
     request: HttpRequest, template: str, context: dict[str, Any], error: errors.PortalError | None = None
 ) -> TemplateResponse:
     status = error.status if error else 200
-    response = TemplateResponse(request, template, {**context, "error_code": error.code if error else ""}, status=status)
+    response = TemplateResponse(
+        request, template, {**context, "error_code": error.code if error else ""}, status=status
+    )
     if status in RETRY_AFTER_SECONDS:
         retry_after = getattr(error, "retry_after", None) or RETRY_AFTER_SECONDS[status]
         response["Retry-After"] = str(retry_after)
@@ -97,7 +101,6 @@ def _confirm_page(
 
 @method_decorator([never_cache, sensitive_post_parameters("code")], name="dispatch")
 class ConfirmView(View):
-
     def get(self, request: HttpRequest) -> HttpResponse:
         journey = journey_load(request.session)
         if journey is None:
@@ -157,7 +160,9 @@ class ResumeView(View):
     template_name = "signup/resume.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return _render(request, self.template_name, {"form": ResumeForm(initial={"username": request.GET.get("username", "")})})
+        return _render(
+            request, self.template_name, {"form": ResumeForm(initial={"username": request.GET.get("username", "")})}
+        )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ResumeForm(request.POST)

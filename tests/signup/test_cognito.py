@@ -164,7 +164,9 @@ def test_invalid_parameter_naming_an_attribute_lands_on_that_attribute(stubber):
     stubber.add_client_error(
         "sign_up",
         service_error_code="InvalidParameterException",
-        service_message="Attributes did not conform to the schema: custom:company: Attribute does not exist in the schema.",
+        service_message=(
+            "Attributes did not conform to the schema: custom:company: Attribute does not exist in the schema."
+        ),
     )
     with pytest.raises(errors.InvalidAttributeValue) as raised:
         cognito.sign_up(username="alice", password="pw-123456789")
@@ -267,7 +269,13 @@ def test_every_resend_error_becomes_our_exception(stubber, aws_code, message, ex
 def test_resend_returns_where_the_new_code_went(stubber):
     stubber.add_response(
         "resend_confirmation_code",
-        {"CodeDeliveryDetails": {"Destination": "+*******1234", "DeliveryMedium": "SMS", "AttributeName": "phone_number"}},
+        {
+            "CodeDeliveryDetails": {
+                "Destination": "+*******1234",
+                "DeliveryMedium": "SMS",
+                "AttributeName": "phone_number",
+            }
+        },
         expected_params={"ClientId": CLIENT_ID, "SecretHash": ANY, "Username": "alice"},
     )
     assert cognito.resend_confirmation_code(username="alice") == cognito.CodeDelivery(

@@ -12,8 +12,9 @@ NICKNAME = FieldSpec(attribute_name="nickname", label="Nickname", help_text="", 
 
 
 def make_form(**data):
-    return SignUpForm({"username": "alice", "password": "pass phrase 123", "email": "a@example.com", **data},
-                      fields=[EMAIL, NICKNAME])
+    return SignUpForm(
+        {"username": "alice", "password": "pass phrase 123", "email": "a@example.com", **data}, fields=[EMAIL, NICKNAME]
+    )
 
 
 @pytest.mark.parametrize("password", ["  leading and trailing spaces  ", "é" * 256, "x" * 64, "tab\tinside-123"])
@@ -35,8 +36,13 @@ def test_valid_usernames(username):
 
 @pytest.mark.parametrize(
     ("username", "code"),
-    [("a b", "username_whitespace"), ("a\u00a0b", "username_whitespace"), ("a\x00b", "null_characters_not_allowed"), ("a\x07b", "username_characters"),
-     ("x" * 129, "max_length")],
+    [
+        ("a b", "username_whitespace"),
+        ("a\u00a0b", "username_whitespace"),
+        ("a\x00b", "null_characters_not_allowed"),
+        ("a\x07b", "username_characters"),
+        ("x" * 129, "max_length"),
+    ],
 )
 def test_invalid_usernames(username, code):
     assert make_form(username=username).errors.as_data()["username"][0].code == code

@@ -51,7 +51,9 @@ def test_a_second_sign_up_with_the_same_username_is_told_it_is_taken(client, loc
     assert [e.code for e in response.context["form"].errors.as_data()["username"]] == ["username_exists"]
 
 
-def test_the_whole_journey_wrong_code_resend_right_code_done(client, local_cognito, local_pool, admin_cognito, settings):
+def test_the_whole_journey_wrong_code_resend_right_code_done(
+    client, local_cognito, local_pool, admin_cognito, settings
+):
     settings.SIGNUP_RESEND_COOLDOWN = 0
     username = unique_username()
     sign_up(client, username)
@@ -66,7 +68,9 @@ def test_the_whole_journey_wrong_code_resend_right_code_done(client, local_cogni
     second_code = local_cognito.latest_code(local_pool.user_pool_id, username)
     assert second_code
 
-    assertRedirects(client.post("/signup/confirm/", {"code": second_code}), "/signup/done/", fetch_redirect_response=False)
+    assertRedirects(
+        client.post("/signup/confirm/", {"code": second_code}), "/signup/done/", fetch_redirect_response=False
+    )
     assertContains(client.get("/signup/done/"), "Your account is ready")
     user = admin_cognito.admin_get_user(UserPoolId=local_pool.user_pool_id, Username=username)
     assert user["UserStatus"] == "CONFIRMED"
