@@ -559,7 +559,14 @@ class LocalCognito:
             EnablePropagateAdditionalUserContextData=with_secret,
         )
         client = response["UserPoolClient"]
-        return client["ClientId"], client.get("ClientSecret", "")
+        if not with_secret:
+            return client["ClientId"], ""
+        # moto's secrets are UUIDs; Cognito's are 51 characters of [a-z0-9], which the portal's checks expect.
+        found = _find_client(client["ClientId"])
+        assert found is not None
+        alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+        found[1].secret = "".join(secrets.choice(alphabet) for _ in range(51))
+        return client["ClientId"], found[1].secret
 
 
 def _schema_entry(attribute: str) -> dict[str, Any]:
