@@ -142,6 +142,8 @@ COGNITO_ANALYTICS_ENDPOINT_ID = env("COGNITO_ANALYTICS_ENDPOINT_ID", default="")
 # SIGN-UP JOURNEY
 SIGNUP_RESEND_COOLDOWN = env.int("SIGNUP_RESEND_COOLDOWN", default=30)
 SIGNUP_RATE_LIMIT = env("SIGNUP_RATE_LIMIT", default="")
+# Region (e.g. GB) for phone numbers typed without +country code; a field's own region wins. Empty: "+" required.
+SIGNUP_PHONE_DEFAULT_REGION = env("SIGNUP_PHONE_DEFAULT_REGION", default="")
 
 if COGNITO_LOCAL:
     # Development-only app: starts the emulator from `runserver` and provisions a pool for the configured fields.

@@ -7,6 +7,7 @@ the portal's own exceptions (signup.errors). Callers pass plain values and get p
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import hmac
 import logging
@@ -162,6 +163,42 @@ def _with_context(params: dict[str, Any], context: RequestContext) -> dict[str, 
 
 
 @sensitive_variables("password", "params")
+def build_sign_up_request(
+    *,
+    username: str,
+    password: str,
+    user_attributes: Iterable[tuple[str, str]] = (),
+    validation_data: Iterable[tuple[str, str]] = (),
+    client_metadata: Mapping[str, str] | None = None,
+    context: RequestContext = RequestContext(),
+) -> dict[str, Any]:
+    """The SignUp parameters, exactly as `sign_up` sends them (the admin preview shows them, redacted)."""
+    params: dict[str, Any] = {**_client_params(username), "Password": password}
+    if attributes := _attribute_list(user_attributes):
+        params["UserAttributes"] = attributes
+    if validation := _attribute_list(validation_data):
+        params["ValidationData"] = validation
+    if client_metadata:
+        params["ClientMetadata"] = dict(client_metadata)
+    return _with_context(params, context)
+
+
+REDACTED = "*** redacted ***"
+_SECRET_PARAMETERS = ("Password", "SecretHash")
+
+
+def redact_request(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of request parameters that is safe to show or log: password and secret hash replaced."""
+    redacted = copy.deepcopy(dict(params))
+    for name in _SECRET_PARAMETERS:
+        if name in redacted:
+            redacted[name] = REDACTED
+    if isinstance(redacted.get("UserContextData"), dict) and redacted["UserContextData"].get("EncodedData"):
+        redacted["UserContextData"]["EncodedData"] = REDACTED
+    return redacted
+
+
+@sensitive_variables("password", "params")
 def sign_up(
     *,
     username: str,
@@ -172,14 +209,14 @@ def sign_up(
     context: RequestContext = RequestContext(),
 ) -> SignUpResult:
     """Call SignUp exactly once. Raises a signup.errors.PortalError subclass on any failure."""
-    params: dict[str, Any] = {**_client_params(username), "Password": password}
-    if attributes := _attribute_list(user_attributes):
-        params["UserAttributes"] = attributes
-    if validation := _attribute_list(validation_data):
-        params["ValidationData"] = validation
-    if client_metadata:
-        params["ClientMetadata"] = dict(client_metadata)
-    _with_context(params, context)
+    params = build_sign_up_request(
+        username=username,
+        password=password,
+        user_attributes=user_attributes,
+        validation_data=validation_data,
+        client_metadata=client_metadata,
+        context=context,
+    )
     response = _call("sign_up", params)
     try:
         return SignUpResult(

@@ -9,13 +9,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
+import phonenumbers
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.validators import EmailValidator
+from django.core.validators import EmailValidator, URLValidator
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from signup.models import default_autocomplete
 from signup.selectors import FieldSpec
 
 USERNAME_MAX_LENGTH = 128
@@ -57,20 +62,138 @@ class AttributeCharField(forms.CharField):
             raise forms.ValidationError(self.error_messages["control_characters"], code="control_characters")
 
 
+@deconstructible
+class FullMatchValidator:
+    """The admin's regular expression: the whole value must match (as HTML's pattern attribute does)."""
+
+    def __init__(self, regex: str, message: str = "") -> None:
+        self.regex = regex
+        self.message = message or _("Enter a value in the expected format.")
+        self.code = "pattern"
+
+    def __call__(self, value: str) -> None:
+        try:
+            matched = re.fullmatch(self.regex, value) is not None
+        except re.error:  # validated when saved; a broken pattern must not take the form down
+            return
+        if not matched:
+            raise forms.ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FullMatchValidator) and (self.regex, self.message) == (other.regex, other.message)
+
+
+class TelInput(forms.TextInput):
+    input_type = "tel"
+
+
+class PhoneNumberField(AttributeCharField):
+    """A phone number, normalised to E.164 (+447700900123) as Cognito requires."""
+
+    default_error_messages = {"invalid_phone": _("Enter a valid phone number, e.g. +44 7700 900123.")}
+
+    def __init__(self, *, region: str = "", **kwargs: Any) -> None:
+        self.region = region or None
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return ""
+        try:
+            number = phonenumbers.parse(value, self.region)
+        except phonenumbers.NumberParseException:
+            raise forms.ValidationError(self.error_messages["invalid_phone"], code="invalid_phone") from None
+        if not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(self.error_messages["invalid_phone"], code="invalid_phone")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class AttributeDateField(forms.DateField):
+    """A date, sent as YYYY-MM-DD (Cognito's birthdate format)."""
+
+    input_formats = ["%Y-%m-%d"]
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def clean(self, value: Any) -> str:
+        cleaned = super().clean(value)
+        return cleaned.isoformat() if cleaned else ""
+
+
+class AttributeNumberField(forms.DecimalField):
+    """A number, sent as its plain decimal string (no exponent, no trailing zeros)."""
+
+    def clean(self, value: Any) -> str:
+        cleaned = super().clean(value)
+        if cleaned is None:
+            return ""
+        text = format(cleaned.normalize(), "f")
+        return "0" if text in ("-0", "") else text
+
+
+class AttributeBooleanField(forms.BooleanField):
+    """A checkbox, sent as "true" or "false"; when required it must be ticked (e.g. accepting terms)."""
+
+    def clean(self, value: Any) -> str:
+        return "true" if super().clean(value) else "false"
+
+
 def attribute_form_field(spec: FieldSpec) -> forms.Field:
     """Build the form field for one configured attribute."""
-    common = {"label": spec.label, "help_text": spec.help_text, "required": spec.required}
-    if spec.input_type == "email" or spec.attribute_name == "email":
-        field = AttributeCharField(
-            validators=[EmailValidator(message=_("Enter a valid email address."))],
-            widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    attrs: dict[str, str] = {}
+    if spec.placeholder:
+        attrs["placeholder"] = spec.placeholder
+    if autocomplete := spec.autocomplete or default_autocomplete(spec.attribute_name, spec.input_type):
+        attrs["autocomplete"] = autocomplete
+    common: dict[str, Any] = {"label": spec.label, "help_text": spec.help_text, "required": spec.required}
+    if spec.initial:
+        common["initial"] = spec.initial
+    text: dict[str, Any] = {"min_length": spec.min_length, "max_length": spec.max_length}
+    if spec.regex:
+        text["validators"] = [FullMatchValidator(spec.regex, spec.regex_message)]
+
+    input_type = spec.input_type
+    if spec.attribute_name == "email" and input_type == "text":
+        input_type = "email"
+    if spec.attribute_name == "phone_number" and input_type == "text":
+        input_type = "tel"
+
+    field: forms.Field
+    if input_type == "email":
+        text["validators"] = [*text.get("validators", []), EmailValidator(message=_("Enter a valid email address."))]
+        field = AttributeCharField(widget=forms.EmailInput(attrs=attrs), **text, **common)
+    elif input_type == "tel":
+        region = spec.phone_region or settings.SIGNUP_PHONE_DEFAULT_REGION
+        field = PhoneNumberField(region=region, widget=TelInput(attrs=attrs), **text, **common)
+    elif input_type == "url":
+        validators = [*text.pop("validators", []), URLValidator(schemes=["http", "https"])]
+        field = AttributeCharField(widget=forms.URLInput(attrs=attrs), validators=validators, **text, **common)
+    elif input_type == "textarea":
+        field = AttributeCharField(widget=forms.Textarea(attrs={"rows": 3, **attrs}), **text, **common)
+    elif input_type == "date":
+        field = AttributeDateField(widget=forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d"), **common)
+    elif input_type == "number":
+        field = AttributeNumberField(
+            min_value=Decimal(spec.min_value) if spec.min_value is not None else None,
+            max_value=Decimal(spec.max_value) if spec.max_value is not None else None,
+            widget=forms.NumberInput(attrs={"step": "any", **attrs}),
             **common,
         )
-    elif spec.input_type == "textarea":
-        field = AttributeCharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
+    elif input_type == "select":
+        attrs.pop("placeholder", None)
+        field = forms.ChoiceField(
+            choices=[("", _("Choose…")), *spec.choices], widget=forms.Select(attrs=attrs), **common
+        )
+    elif input_type == "checkbox":
+        attrs.pop("placeholder", None)
+        attrs.pop("autocomplete", None)
+        if spec.initial:
+            common["initial"] = spec.initial == "true"
+        field = AttributeBooleanField(widget=forms.CheckboxInput(attrs=attrs), **common)
     else:
-        field = AttributeCharField(**common)
+        field = AttributeCharField(widget=forms.TextInput(attrs=attrs), **text, **common)
     field.attribute_name = spec.attribute_name  # type: ignore[attr-defined]
+    field.destination = spec.destination  # type: ignore[attr-defined]
     return field
 
 
@@ -101,11 +224,13 @@ class SignUpForm(forms.Form):
     def __init__(self, *args: Any, fields: Iterable[FieldSpec] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.attribute_names: list[str] = []
+        self.destinations: dict[str, str] = {}
         for spec in fields:
             if spec.attribute_name in self.fields:  # configuration can never shadow username/password
                 continue
             self.fields[spec.attribute_name] = attribute_form_field(spec)
             self.attribute_names.append(spec.attribute_name)
+            self.destinations[spec.attribute_name] = spec.destination
         self.order_fields(["username", "password", *self.attribute_names])
 
     def clean_username(self) -> str:
@@ -140,14 +265,28 @@ class SignUpForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password", error)
 
-    def attribute_values(self) -> list[tuple[str, str]]:
-        """(name, value) pairs for the configured attributes that were filled in, in form order."""
+    def _values_for(self, destination: str) -> list[tuple[str, str]]:
+        # Only configured fields: a posted extra key (custom:role, email_verified) never gets this far.
         values = []
         for name in self.attribute_names:
+            if self.destinations.get(name, "user_attributes") != destination:
+                continue
             value = self.cleaned_data.get(name)
             if value not in (None, ""):
                 values.append((name, str(value)))
         return values
+
+    def attribute_values(self) -> list[tuple[str, str]]:
+        """(name, value) pairs for UserAttributes: the configured attributes that were filled in, in form order."""
+        return self._values_for("user_attributes")
+
+    def validation_data(self) -> list[tuple[str, str]]:
+        """(name, value) pairs for ValidationData (read by a pre sign-up Lambda, not stored)."""
+        return self._values_for("validation_data")
+
+    def client_metadata(self) -> dict[str, str]:
+        """ClientMetadata for the Lambda triggers (not stored)."""
+        return dict(self._values_for("client_metadata"))
 
 
 class ConfirmForm(forms.Form):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.validators import RegexValidator
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,10 +30,30 @@ STANDARD_ATTRIBUTES = (
     "address",
 )
 
-attribute_name_validator = RegexValidator(
+# Cognito stores at most 2048 bytes per attribute value.
+VALUE_MAX_LENGTH = 2048
+
+# The names of the sign-up form's own inputs: no configured field may take them.
+RESERVED_NAMES = frozenset({"username", "password", "encoded_data", "analytics_endpoint_id", "csrfmiddlewaretoken"})
+
+user_attribute_name_validator = RegexValidator(
     regex=r"^(?:(?:" + "|".join(STANDARD_ATTRIBUTES) + r")|custom:[A-Za-z0-9_\-]{1,20})\Z",
     message=_("Use a standard Cognito attribute (such as email) or custom:<name> with at most 20 characters."),
     code="invalid_attribute_name",
+)
+# ValidationData names and ClientMetadata keys are read by the deployment's Lambda triggers, not stored by Cognito.
+field_name_validator = RegexValidator(
+    regex=r"^[A-Za-z][A-Za-z0-9_:.\-]{0,31}\Z",
+    message=_("Use at most 32 letters, digits and _ : . - characters, starting with a letter."),
+    code="invalid_field_name",
+)
+autocomplete_validator = RegexValidator(
+    regex=r"^[a-z0-9\-]+(?: [a-z0-9\-]+)*\Z",
+    message=_("Use an HTML autocomplete token such as email, given-name or off."),
+    code="invalid_autocomplete",
+)
+phone_region_validator = RegexValidator(
+    regex=r"^[A-Z]{2}\Z", message=_("Use a two-letter region code such as GB or US."), code="invalid_region"
 )
 
 
@@ -45,21 +69,117 @@ class InputType(models.TextChoices):
     TEXTAREA = "textarea", _("Text area")
 
 
+class Destination(models.TextChoices):
+    USER_ATTRIBUTES = "user_attributes", _("UserAttributes (stored on the user)")
+    VALIDATION_DATA = "validation_data", _("ValidationData (for a pre sign-up Lambda, not stored)")
+    CLIENT_METADATA = "client_metadata", _("ClientMetadata (for Lambda triggers, not stored)")
+
+
+# Input types whose value is typed text, so length and pattern rules apply.
+TEXT_INPUT_TYPES = frozenset({InputType.TEXT, InputType.EMAIL, InputType.TEL, InputType.URL, InputType.TEXTAREA})
+
+
+# The autocomplete token a browser expects for each standard attribute (HTML "autofill detail tokens").
+AUTOCOMPLETE_DEFAULTS: dict[str, str] = {
+    "email": "email",
+    "phone_number": "tel",
+    "name": "name",
+    "given_name": "given-name",
+    "family_name": "family-name",
+    "middle_name": "additional-name",
+    "nickname": "nickname",
+    "preferred_username": "username",
+    "profile": "url",
+    "picture": "photo",
+    "website": "url",
+    "gender": "sex",
+    "birthdate": "bday",
+    "zoneinfo": "off",
+    "locale": "language",
+    "address": "street-address",
+}
+_INPUT_TYPE_AUTOCOMPLETE: dict[str, str] = {InputType.EMAIL: "email", InputType.TEL: "tel", InputType.URL: "url"}
+
+
+def default_autocomplete(attribute_name: str, input_type: str) -> str:
+    """The autocomplete token used when an admin leaves it empty ("" = no attribute at all)."""
+    return AUTOCOMPLETE_DEFAULTS.get(attribute_name) or _INPUT_TYPE_AUTOCOMPLETE.get(input_type, "")
+
+
 class AttributeField(models.Model):
     InputType = InputType
+    Destination = Destination
 
     attribute_name = models.CharField(
         _("attribute"),
         max_length=32,
-        validators=[attribute_name_validator],
-        help_text=_("The Cognito attribute, e.g. email, given_name or custom:company."),
+        validators=[field_name_validator],
+        help_text=_(
+            "The Cognito attribute, e.g. email, given_name or custom:company. For ValidationData and ClientMetadata, "
+            "the name your Lambda trigger reads."
+        ),
     )
     label = models.CharField(_("label"), max_length=100)
     help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    placeholder = models.CharField(_("placeholder"), max_length=100, blank=True)
     input_type = models.CharField(_("input type"), max_length=16, choices=InputType.choices, default=InputType.TEXT)
     required = models.BooleanField(_("required"), default=False)
     enabled = models.BooleanField(_("enabled"), default=True)
     position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Fields are shown in this order."))
+    initial = models.CharField(
+        _("initial value"),
+        max_length=VALUE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Pre-filled value. Checkboxes: true or false. Dates: YYYY-MM-DD."),
+    )
+    autocomplete = models.CharField(
+        _("autocomplete"),
+        max_length=64,
+        blank=True,
+        validators=[autocomplete_validator],
+        help_text=_("HTML autocomplete token; empty picks the usual one for the attribute (email, given-name, tel…)."),
+    )
+    min_length = models.PositiveIntegerField(
+        _("minimum length"), null=True, blank=True, validators=[MaxValueValidator(VALUE_MAX_LENGTH)]
+    )
+    max_length = models.PositiveIntegerField(
+        _("maximum length"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(VALUE_MAX_LENGTH)],
+    )
+    regex = models.CharField(
+        _("regular expression"),
+        max_length=500,
+        blank=True,
+        help_text=_("Python syntax; the whole value must match."),
+    )
+    regex_message = models.CharField(
+        _("regular expression error message"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown when the value does not match the regular expression."),
+    )
+    min_value = models.DecimalField(_("minimum number"), max_digits=20, decimal_places=6, null=True, blank=True)
+    max_value = models.DecimalField(_("maximum number"), max_digits=20, decimal_places=6, null=True, blank=True)
+    choices = models.JSONField(
+        _("choices"),
+        default=list,
+        blank=True,
+        help_text=_('For select fields: a list of {"value": "...", "label": "..."} objects, in display order.'),
+    )
+    destination = models.CharField(
+        _("destination"), max_length=16, choices=Destination.choices, default=Destination.USER_ATTRIBUTES
+    )
+    phone_region = models.CharField(
+        _("phone default region"),
+        max_length=2,
+        blank=True,
+        validators=[phone_region_validator],
+        help_text=_(
+            "Region for phone numbers typed without +country code, e.g. GB. Empty: SIGNUP_PHONE_DEFAULT_REGION."
+        ),
+    )
 
     class Meta:
         ordering = ("position", "id")
@@ -72,7 +192,121 @@ class AttributeField(models.Model):
                 name="signup_attributefield_known_input_type",
             ),
             models.CheckConstraint(condition=~models.Q(label=""), name="signup_attributefield_label_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(destination__in=Destination.values),
+                name="signup_attributefield_known_destination",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_length__isnull=True)
+                | models.Q(max_length__isnull=True)
+                | models.Q(min_length__lte=models.F("max_length")),
+                name="signup_attributefield_min_length_lte_max_length",
+                violation_error_message=_("The minimum length cannot be greater than the maximum length."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_length__isnull=True) | models.Q(max_length__gte=1, max_length__lte=2048),
+                name="signup_attributefield_max_length_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_length__isnull=True) | models.Q(min_length__lte=2048),
+                name="signup_attributefield_min_length_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_value__isnull=True)
+                | models.Q(max_value__isnull=True)
+                | models.Q(min_value__lte=models.F("max_value")),
+                name="signup_attributefield_min_value_lte_max_value",
+                violation_error_message=_("The minimum number cannot be greater than the maximum number."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(regex="") | models.Q(regex_message=""),
+                name="signup_attributefield_regex_message_needs_regex",
+                violation_error_message=_("A regular expression error message needs a regular expression."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.label} ({self.attribute_name})"
+
+    def clean(self) -> None:
+        """Rules one row can check on its own (the pool's rules are in signup.field_rules)."""
+        problems: dict[str, list[Any]] = {}
+
+        def problem(field: str, message: Any, code: str) -> None:
+            problems.setdefault(field, []).append(ValidationError(message, code=code))
+
+        name = self.attribute_name or ""
+        if name.lower() in RESERVED_NAMES:
+            problem("attribute_name", _("This name is used by the sign-up form itself."), "reserved_name")
+        elif self.destination == Destination.USER_ATTRIBUTES:
+            try:
+                user_attribute_name_validator(name)
+            except ValidationError as error:
+                problems.setdefault("attribute_name", []).extend(error.error_list)
+        if self.regex:
+            try:
+                re.compile(self.regex)
+            except (re.error, RecursionError, OverflowError) as error:
+                problem("regex", _("This is not a valid regular expression: %(error)s") % {"error": error}, "regex")
+        if self.input_type == InputType.SELECT:
+            self._clean_choices(problem)
+        elif self.choices:
+            problem("choices", _("Only select fields have choices."), "choices_unused")
+        if self.input_type not in TEXT_INPUT_TYPES:
+            for field in ("min_length", "max_length", "regex"):
+                if getattr(self, field) not in (None, ""):
+                    problem(field, _("Only typed text fields have lengths and patterns."), "not_text")
+        if self.input_type != InputType.NUMBER:
+            for field in ("min_value", "max_value"):
+                if getattr(self, field) is not None:
+                    problem(field, _("Only number fields have a minimum and maximum number."), "not_number")
+        if self.phone_region and not self._is_phone():
+            problem("phone_region", _("Only phone number fields have a default region."), "not_phone")
+        if self.phone_region and not problems.get("phone_region"):
+            import phonenumbers
+
+            if self.phone_region not in phonenumbers.SUPPORTED_REGIONS:
+                problem("phone_region", _("This is not a region phone numbers know."), "invalid_region")
+        if self.initial:
+            self._clean_initial(problem)
+        if problems:
+            raise ValidationError(problems)
+
+    def _is_phone(self) -> bool:
+        return self.input_type == InputType.TEL or self.attribute_name == "phone_number"
+
+    def _clean_choices(self, problem: Any) -> None:
+        choices = self.choices
+        if not isinstance(choices, list) or not choices:
+            problem("choices", _('A select field needs a list of {"value": ..., "label": ...} choices.'), "choices")
+            return
+        values = []
+        for choice in choices:
+            if (
+                not isinstance(choice, dict)
+                or set(choice) != {"value", "label"}
+                or not isinstance(choice["value"], str)
+                or not isinstance(choice["label"], str)
+                or not choice["value"]
+                or not choice["label"]
+                or len(choice["value"].encode("utf-8")) > VALUE_MAX_LENGTH
+            ):
+                problem(
+                    "choices",
+                    _('Each choice must be {"value": "...", "label": "..."} with non-empty strings.'),
+                    "choices",
+                )
+                return
+            values.append(choice["value"])
+        if len(set(values)) != len(values):
+            problem("choices", _("Each choice value can appear only once."), "choices_duplicate")
+
+    def _clean_initial(self, problem: Any) -> None:
+        initial = self.initial
+        if self.input_type == InputType.CHECKBOX and initial not in ("true", "false"):
+            problem("initial", _("A checkbox's initial value is true or false."), "initial")
+        elif self.input_type == InputType.SELECT and isinstance(self.choices, list):
+            if initial not in {c.get("value") for c in self.choices if isinstance(c, dict)}:
+                problem("initial", _("The initial value must be one of the choices' values."), "initial")
+        elif self.input_type == InputType.DATE and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", initial):
+            problem("initial", _("A date's initial value is written YYYY-MM-DD."), "initial")

@@ -81,6 +81,8 @@ class SignUpView(View):
                 username=data["username"],
                 password=data["password"],
                 user_attributes=form.attribute_values(),
+                validation_data=form.validation_data(),
+                client_metadata=form.client_metadata(),
                 context=_request_context(
                     request, encoded_data=data["encoded_data"], analytics_endpoint_id=data["analytics_endpoint_id"]
                 ),
