@@ -20,7 +20,9 @@ def configured_attributes() -> list[str]:
     from signup.models import AttributeField
 
     try:
-        names = list(AttributeField.objects.values_list("attribute_name", flat=True))
+        # Only UserAttributes are stored in the pool; ValidationData/ClientMetadata fields are for Lambda triggers.
+        fields = AttributeField.objects.filter(destination="user_attributes")
+        names = list(fields.values_list("attribute_name", flat=True))
     except DatabaseError:  # not migrated yet: provision for the default form
         names = []
     return names or ["email"]

@@ -501,7 +501,7 @@ class LocalCognito:
         )
         user_pool_id = self._find_pool_id(cognito, name) or self._create_pool(cognito, name, attributes)
         client_id, secret = self._find_client(cognito, user_pool_id, name, client_secret) or self._create_client(
-            cognito, user_pool_id, name, client_secret
+            cognito, user_pool_id, name, client_secret, attributes
         )
         return PoolConfig(self.region, user_pool_id, client_id, secret, self.endpoint_url)
 
@@ -549,11 +549,15 @@ class LocalCognito:
         return None
 
     @staticmethod
-    def _create_client(cognito: Any, user_pool_id: str, name: str, with_secret: bool) -> tuple[str, str]:
+    def _create_client(
+        cognito: Any, user_pool_id: str, name: str, with_secret: bool, attributes: list[str]
+    ) -> tuple[str, str]:
         response = cognito.create_user_pool_client(
             UserPoolId=user_pool_id,
             ClientName=name,
             GenerateSecret=with_secret,
+            # Without WriteAttributes an app client may write standard attributes only, not custom ones.
+            WriteAttributes=attributes,
             ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
             # Cognito accepts UserContextData.IpAddress only when this is on, and only for clients with a secret.
             EnablePropagateAdditionalUserContextData=with_secret,

@@ -1,12 +1,193 @@
-from django.contrib import admin
+"""The admin for attribute fields: validation against the user pool, pool warnings, import from the pool, preview."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
+
+from signup import field_config, field_rules, preview
+from signup.forms import SignUpForm
 from signup.models import AttributeField
+from signup.selectors import FieldSpec, attribute_field_list_active
+
+POOL_UNREADABLE = gettext_lazy(
+    "The user pool could not be read (no AWS credentials, no permission, or Cognito unreachable): "
+    "only the local checks apply."
+)
+
+
+class AttributeFieldAdminForm(forms.ModelForm):
+    class Meta:
+        model = AttributeField
+        fields = (
+            "attribute_name",
+            "destination",
+            "label",
+            "help_text",
+            "placeholder",
+            "input_type",
+            "required",
+            "enabled",
+            "position",
+            "initial",
+            "autocomplete",
+            "min_length",
+            "max_length",
+            "regex",
+            "regex_message",
+            "min_value",
+            "max_value",
+            "choices",
+            "phone_region",
+        )
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # the model's own rules (full_clean)
+        if "attribute_name" in self._errors:
+            return
+        try:
+            field_rules.attribute_field_pool_validate(self.instance, field_rules.pool_rules())
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+def _rules_for(request: HttpRequest) -> field_rules.PoolRules | None:
+    # Read once per request (signup.pool caches across requests too): list pages call this per row.
+    if not hasattr(request, "_signup_pool_rules"):
+        request._signup_pool_rules = field_rules.pool_rules()  # type: ignore[attr-defined]
+    return request._signup_pool_rules  # type: ignore[attr-defined]
 
 
 @admin.register(AttributeField)
 class AttributeFieldAdmin(admin.ModelAdmin):
-    list_display = ("label", "attribute_name", "input_type", "required", "enabled", "position")
+    form = AttributeFieldAdminForm
+    list_display = ("label", "attribute_name", "input_type", "destination", "required", "enabled", "position")
     list_editable = ("required", "enabled", "position")
-    list_filter = ("enabled", "required", "input_type")
+    list_filter = ("enabled", "required", "input_type", "destination")
     search_fields = ("label", "attribute_name")
     ordering = ("position", "id")
+    actions = ["import_pool_attributes"]
+    fieldsets = (
+        (None, {"fields": ("attribute_name", "destination", "label", "help_text", "placeholder", "input_type")}),
+        (gettext_lazy("Behaviour"), {"fields": ("required", "enabled", "position", "initial", "autocomplete")}),
+        (
+            gettext_lazy("Validation"),
+            {
+                "fields": (
+                    ("min_length", "max_length"),
+                    "regex",
+                    "regex_message",
+                    ("min_value", "max_value"),
+                    "choices",
+                    "phone_region",
+                )
+            },
+        ),
+    )
+
+    # --- The list: pool warnings ------------------------------------------------------------------------------
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        rules = _rules_for(request)
+        warnings = {}
+        if rules is not None:
+            configured = [field_rules.ConfiguredField.from_model(f) for f in AttributeField.objects.all()]
+            warnings = dict(field_rules.required_attribute_warnings(configured, rules))
+
+        @admin.display(description=_("pool check"))
+        def pool_check(obj: AttributeField) -> str:
+            if rules is None:
+                return _("pool not readable")
+            problems = field_rules.attribute_field_pool_errors(obj, rules)
+            notes = [str(m) for errors in problems.values() for error in errors for m in error.messages]
+            if obj.attribute_name in warnings:
+                notes.append(warnings[obj.attribute_name])
+            return " ".join(notes) or _("OK")
+
+        return (*self.list_display, pool_check)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        if request.method == "POST" and request.POST.get("action") == "import_pool_attributes":
+            # This action is about the pool, not the selected rows: let it run without a selection.
+            post = request.POST.copy()
+            post["select_across"] = "1"
+            request.POST = post  # type: ignore[assignment]
+        elif request.method == "GET":
+            rules = _rules_for(request)
+            if rules is None:
+                self.message_user(request, POOL_UNREADABLE, messages.WARNING)
+            else:
+                configured = [field_rules.ConfiguredField.from_model(f) for f in AttributeField.objects.all()]
+                for _name, message in field_rules.required_attribute_warnings(configured, rules):
+                    self.message_user(request, message, messages.WARNING)
+        extra_context = {**(extra_context or {}), "preview_url": reverse("admin:signup_attributefield_preview")}
+        return super().changelist_view(request, extra_context)
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        if request.method == "GET" and _rules_for(request) is None:
+            self.message_user(request, POOL_UNREADABLE, messages.WARNING)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    @admin.action(description=gettext_lazy("Import the pool's writable attributes as disabled fields"))
+    def import_pool_attributes(self, request: HttpRequest, queryset: QuerySet[AttributeField]) -> None:
+        rules = _rules_for(request)
+        if rules is None:
+            self.message_user(request, POOL_UNREADABLE, messages.ERROR)
+            return
+        created = field_config.attribute_field_import_from_pool(rules)
+        if created:
+            names = ", ".join(field.attribute_name for field in created)
+            self.message_user(
+                request,
+                _("Added %(count)d disabled field(s) to review: %(names)s.") % {"count": len(created), "names": names},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, _("Every writable pool attribute already has a field."), messages.INFO)
+
+    # --- The preview --------------------------------------------------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        preview_view = self.admin_site.admin_view(self.preview_view)
+        return [path("preview/", preview_view, name="signup_attributefield_preview"), *super().get_urls()]
+
+    @method_decorator(sensitive_post_parameters("password"))
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        include_disabled = request.GET.get("disabled") == "1"
+        if include_disabled:
+            specs: tuple[FieldSpec, ...] = tuple(
+                FieldSpec.from_model(field) for field in AttributeField.objects.order_by("position", "id")
+            )
+        else:
+            specs = attribute_field_list_active()  # exactly what the live form is built from
+        if request.method == "POST":
+            form = SignUpForm(request.POST, fields=specs)
+            shown = form
+        else:
+            # Show the empty form as users first see it; the request is built from sample values.
+            shown = SignUpForm(fields=specs)
+            form = SignUpForm(preview.sample_data(specs), fields=specs)
+        request_json = preview.preview_request_json(form, request) if form.is_valid() else ""
+        context = {
+            "form": shown,
+            "form_action": request.get_full_path(),
+            "request_json": request_json,
+            "sample_errors": form.errors if request.method != "POST" and not form.is_valid() else None,
+            "include_disabled": include_disabled,
+            "changelist_url": reverse("admin:signup_attributefield_changelist"),
+            "preview_url": reverse("admin:signup_attributefield_preview"),
+        }
+        return TemplateResponse(request, "signup/preview.html", context)

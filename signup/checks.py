@@ -1,4 +1,5 @@
-"""System checks: Cognito settings present and well-formed."""
+"""System checks: Cognito settings present and well-formed; the configured fields against the pool's required
+attributes."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
 
 
 @register()
@@ -31,3 +33,35 @@ def cognito_settings_check(**_: Any) -> list[Error | Warning]:
     if settings.COGNITO_CLIENT_SECRET and not re.match(r"^[\w+]+$", settings.COGNITO_CLIENT_SECRET):
         problems.append(Error("COGNITO_CLIENT_SECRET has characters a client secret cannot have.", id="signup.E003"))
     return problems
+
+
+@register(Tags.database)
+def signup_required_attributes_check(databases: list[str] | None = None, **_: Any) -> list[Warning]:
+    """Warn when the user pool requires an attribute the form does not always send.
+
+    Tagged `database` on purpose: like Django's own database checks it runs only on `check --database default` and
+    `migrate`, never on a plain `check` / `check --deploy` (CI lints without a database or a pool). It reads the pool
+    through signup.pool's cache and says nothing when the pool cannot be read: the admin shows that instead.
+    """
+    if not databases or settings.COGNITO_LOCAL:
+        return []
+    from signup import field_rules
+    from signup.models import AttributeField
+
+    try:
+        configured = [field_rules.ConfiguredField.from_model(field) for field in AttributeField.objects.all()]
+    except DatabaseError:  # not migrated yet
+        return []
+    rules = field_rules.pool_rules()
+    if rules is None:
+        return []
+    return [
+        Warning(
+            message,
+            hint="Add an enabled, required field for it in the admin (Sign-up > Attribute fields), "
+            "or SignUp will fail for every user.",
+            obj=name,
+            id="signup.W010",
+        )
+        for name, message in field_rules.required_attribute_warnings(configured, rules)
+    ]

@@ -258,6 +258,10 @@ class ConfiguredField:
     required: bool
     destination: str
 
+    @classmethod
+    def from_model(cls, field: AttributeField) -> ConfiguredField:
+        return cls(field.attribute_name, field.enabled, field.required, field.destination)
+
 
 def required_attribute_warnings(fields: Iterable[ConfiguredField], rules: PoolRules) -> list[tuple[str, str]]:
     """(attribute, message) for every attribute the pool requires that the form would not always send."""
