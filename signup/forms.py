@@ -88,9 +88,9 @@ class TelInput(forms.TextInput):
 
 
 class PhoneNumberField(AttributeCharField):
-    """A phone number, normalised to E.164 (+447700900123) as Cognito requires."""
+    """A phone number, normalised to E.164 (+447400123456) as Cognito requires."""
 
-    default_error_messages = {"invalid_phone": _("Enter a valid phone number, e.g. +44 7700 900123.")}
+    default_error_messages = {"invalid_phone": _("Enter a valid phone number, e.g. +44 7400 123456.")}
 
     def __init__(self, *, region: str = "", **kwargs: Any) -> None:
         self.region = region or None

@@ -23,7 +23,7 @@ SAMPLE_PASSWORD = "correct horse battery staple"  # never shown: the preview red
 
 _STANDARD_SAMPLES = {
     "email": "jane.doe@example.com",
-    "phone_number": "+447700900123",
+    "phone_number": "+447400123456",
     "name": "Jane Doe",
     "given_name": "Jane",
     "family_name": "Doe",
@@ -41,7 +41,7 @@ _STANDARD_SAMPLES = {
 }
 _TYPE_SAMPLES = {
     "email": "jane.doe@example.com",
-    "tel": "+447700900123",
+    "tel": "+447400123456",
     "date": "1990-01-31",
     "url": "https://example.com",
 }
