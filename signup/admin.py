@@ -118,11 +118,18 @@ class AttributeFieldAdmin(admin.ModelAdmin):
         return (*self.list_display, pool_check)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        if request.method == "POST" and request.POST.get("action") == "import_pool_attributes":
-            # This action is about the pool, not the selected rows: let it run without a selection.
-            post = request.POST.copy()
-            post["select_across"] = "1"
-            request.POST = post  # type: ignore[assignment]
+        if (
+            request.method == "POST"
+            and request.POST.get("action") == "import_pool_attributes"
+            and "_save" not in request.POST
+        ):
+            # This action is about the pool, not the selected rows: it runs without a selection (Django's action
+            # machinery would insist on one).
+            if self.has_add_permission(request):
+                self.import_pool_attributes(request, self.get_queryset(request))
+            else:
+                self.message_user(request, _("You may not add attribute fields."), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
         elif request.method == "GET":
             rules = _rules_for(request)
             if rules is None:
@@ -139,7 +146,9 @@ class AttributeFieldAdmin(admin.ModelAdmin):
             self.message_user(request, POOL_UNREADABLE, messages.WARNING)
         return super().render_change_form(request, context, *args, **kwargs)
 
-    @admin.action(description=gettext_lazy("Import the pool's writable attributes as disabled fields"))
+    @admin.action(
+        description=gettext_lazy("Import the pool's writable attributes as disabled fields"), permissions=["add"]
+    )
     def import_pool_attributes(self, request: HttpRequest, queryset: QuerySet[AttributeField]) -> None:
         rules = _rules_for(request)
         if rules is None:

@@ -131,7 +131,7 @@ def attribute_field_config_parse(data: Any, *, rules: PoolRules | None) -> list[
     for index, item in enumerate(data["fields"]):
         field = _field_from_item(index, item)
         try:
-            field_rules.attribute_field_validate(field, rules)
+            field_rules.attribute_field_validate(field, rules, replacing_all=True)
         except ValidationError as error:
             raise FieldConfigError(f"{_describe(index, item)}: {_validation_message(error)}") from None
         if field.attribute_name in seen:

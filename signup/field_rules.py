@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -136,6 +137,8 @@ class PoolRules:
 
 def pool_rules() -> PoolRules | None:
     """The pool's rules, or None when the pool or the app client cannot be read (then only local rules apply)."""
+    if not settings.COGNITO_USER_POOL_ID or not settings.COGNITO_CLIENT_ID:
+        return None  # nothing to ask about (the embedded local Cognito has not been started)
     user_pool = pool.user_pool_description()
     if user_pool is None:
         return None
@@ -240,9 +243,18 @@ def attribute_field_pool_validate(field: AttributeField, rules: PoolRules | None
         raise ValidationError(problems)  # type: ignore[arg-type]
 
 
-def attribute_field_validate(field: AttributeField, rules: PoolRules | None) -> None:
-    """Everything the admin checks for one field: the model's own rules, then the pool's."""
-    field.full_clean(validate_unique=False)
+def attribute_field_validate(field: AttributeField, rules: PoolRules | None, *, replacing_all: bool = False) -> None:
+    """Everything the admin checks for one field: the model's own rules, then the pool's.
+
+    `replacing_all`: the field will replace every saved one (an import), so uniqueness against the rows saved now
+    does not apply; the caller checks it within the new set.
+    """
+    if replacing_all:
+        # The only constraint on attribute_name is its uniqueness; every other constraint is still checked.
+        field.full_clean(validate_unique=False, validate_constraints=False)
+        field.validate_constraints(exclude={"attribute_name"})
+    else:
+        field.full_clean()
     attribute_field_pool_validate(field, rules)
 
 

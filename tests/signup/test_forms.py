@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from signup.forms import ConfirmForm, SignUpForm
+from signup.models import AttributeField
 from signup.selectors import FieldSpec
 
 EMAIL = FieldSpec(attribute_name="email", label="Email address", help_text="", input_type="email", required=True)
@@ -78,10 +81,6 @@ def test_malformed_codes_are_rejected_locally(typed):
 
 
 # --- Fields built from the admin configuration ---------------------------------------------------------------------
-
-import pickle  # noqa: E402
-
-from signup.models import AttributeField  # noqa: E402
 
 
 def spec(name, input_type="text", **values):
@@ -230,10 +229,13 @@ def test_widgets_carry_type_placeholder_autocomplete_and_initial_value():
     html = str(SignUpForm(fields=fields))
     assert 'placeholder="Jane"' in html
     assert 'autocomplete="given-name"' in html
-    assert 'type="tel"' in html and 'autocomplete="tel"' in html
-    assert 'type="date"' in html and 'autocomplete="bday"' in html
+    assert 'type="tel"' in html
+    assert 'autocomplete="tel"' in html
+    assert 'type="date"' in html
+    assert 'autocomplete="bday"' in html
     assert 'type="number"' in html
-    assert 'autocomplete="organization"' in html and 'value="Blue"' in html
+    assert 'autocomplete="organization"' in html
+    assert 'value="Blue"' in html
     assert 'name="custom:news" autocomplete' not in html
     assert "checked" in html
 
