@@ -26,6 +26,8 @@ from signup.selectors import FieldSpec
 USERNAME_MAX_LENGTH = 128
 PASSWORD_MAX_LENGTH = 256
 ATTRIBUTE_MAX_BYTES = 2048
+NUMBER_MAX_DIGITS = 30
+NUMBER_MAX_DECIMAL_PLACES = 10
 ENCODED_DATA_MAX_LENGTH = 131072
 ANALYTICS_ENDPOINT_ID = re.compile(r"^[A-Za-z0-9-]{1,256}\Z")
 CONFIRMATION_CODE = re.compile(r"^[0-9]{6}\Z")  # Cognito sends six digits
@@ -121,7 +123,13 @@ class AttributeDateField(forms.DateField):
 
 
 class AttributeNumberField(forms.DecimalField):
-    """A number, sent as its plain decimal string (no exponent, no trailing zeros)."""
+    """A number, sent as its plain decimal string (no exponent, no trailing zeros).
+
+    Digits are bounded so that "1e999999999" is refused rather than expanded into a gigabyte of zeros.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=NUMBER_MAX_DIGITS, decimal_places=NUMBER_MAX_DECIMAL_PLACES, **kwargs)
 
     def clean(self, value: Any) -> str:
         cleaned = super().clean(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -262,11 +263,12 @@ class AttributeField(models.Model):
                     problem(field, _("Only number fields have a minimum and maximum number."), "not_number")
         if self.phone_region and not self._is_phone():
             problem("phone_region", _("Only phone number fields have a default region."), "not_phone")
-        if self.phone_region and not problems.get("phone_region"):
-            import phonenumbers
-
-            if self.phone_region not in phonenumbers.SUPPORTED_REGIONS:
-                problem("phone_region", _("This is not a region phone numbers know."), "invalid_region")
+        if (
+            self.phone_region
+            and not problems.get("phone_region")
+            and self.phone_region not in phonenumbers.SUPPORTED_REGIONS
+        ):
+            problem("phone_region", _("This is not a region phone numbers know."), "invalid_region")
         if self.initial:
             self._clean_initial(problem)
         if problems:

@@ -147,6 +147,13 @@ def test_numbers_are_sent_as_plain_decimal_strings(typed, sent):
     assert cleaned(spec("custom:age", "number"), typed) == sent
 
 
+@pytest.mark.parametrize(
+    ("typed", "code"), [("1e999999999", "max_digits"), ("NaN", "invalid"), ("0.00000000001", "max_decimal_places")]
+)
+def test_numbers_that_would_not_fit_an_attribute_are_refused_cheaply(typed, code):
+    assert error_code(spec("custom:age", "number"), typed) == code
+
+
 def test_numbers_outside_the_configured_range_are_refused():
     age = spec("custom:age", "number", min_value="18", max_value="120")
     assert error_code(age, "17") == "min_value"
