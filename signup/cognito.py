@@ -303,8 +303,9 @@ def _translate_client_error(operation: str, exc: botocore.exceptions.ClientError
     detail = f"{code}: {message}"[:500]
     exception_class = _OPERATION_ERRORS.get(operation, {}).get(code) or _COMMON_ERRORS.get(code)
 
-    if code == "NotAuthorizedException" and operation == "confirm_sign_up" and "secret" not in message.lower():
-        # "User cannot be confirmed. Current status is CONFIRMED": the user's goal is already reached.
+    if code == "NotAuthorizedException" and operation == "confirm_sign_up" and _says_already_confirmed(message):
+        # "User cannot be confirmed. Current status is CONFIRMED": the user's goal is already reached. Any other
+        # NotAuthorized (secret hash, self sign-up disabled, an emulator's "User not authorized") is not success.
         return errors.AlreadyConfirmed(detail=detail)
     if code == "InvalidParameterException" and operation == "resend_confirmation_code" and "confirmed" in message:
         return errors.AlreadyConfirmed(detail=detail)
@@ -315,7 +316,20 @@ def _translate_client_error(operation: str, exc: botocore.exceptions.ClientError
         return errors.SignUpRejected(detail=_LAMBDA_PREFIX.sub("", message)[:300])
     if exception_class is None:
         return errors.CognitoBadResponse(detail=detail)
-    return exception_class(detail=detail)
+    return exception_class(detail=detail, retry_after=_retry_after(exc.response))
+
+
+def _says_already_confirmed(message: str) -> bool:
+    message = message.lower()
+    return "confirmed" in message and "secret" not in message
+
+
+def _retry_after(response: Any) -> int | None:
+    """Seconds from a Retry-After header, when the service sent one (Cognito rarely does; proxies and WAF may)."""
+    metadata = response.get("ResponseMetadata", {}) if isinstance(response, Mapping) else {}
+    headers = metadata.get("HTTPHeaders", {}) if isinstance(metadata, Mapping) else {}
+    value = str(headers.get("retry-after", "")).strip() if isinstance(headers, Mapping) else ""
+    return int(value) if value.isdigit() and 0 < int(value) <= 24 * 60 * 60 else None
 
 
 @sensitive_variables("params")

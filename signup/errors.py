@@ -73,7 +73,7 @@ class CodeMismatch(PortalError):
 
 class CodeExpired(PortalError):
     code = "code_expired"
-    message = _("That code has expired. Ask for a new code below.")
+    message = _("That code has expired. Ask for a new code.")
     field = "code"
 
 
@@ -170,6 +170,9 @@ class CognitoTimeout(ServiceUnavailable):
     """No answer in time: the request may or may not have taken effect."""
 
     code = "cognito_timeout"
+    message = _(
+        "We did not get an answer in time. Please try again; if your first try went through, we carry on from there."
+    )
 
 
 class CognitoBadResponse(ServiceUnavailable):

@@ -4,11 +4,14 @@ through signup.cognito and the journey state only through signup.journey.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Iterable, Mapping
 
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
 from django.views.decorators.debug import sensitive_variables
 
 from signup import cognito, errors
@@ -24,6 +27,8 @@ from signup.journey import (
 )
 
 logger = logging.getLogger(__name__)
+
+COOLDOWN_MEMORY_SECONDS = 60 * 60
 
 
 @sensitive_variables("password")
@@ -80,6 +85,8 @@ def signup_register(
         code_sent_at=time.time(),
     )
     journey_save(session, journey)
+    if not result.confirmed:
+        _cooldown_start(username, journey.code_sent_at)
     logger.info("signup.register outcome=success user_sub=%s confirmed=%s", result.user_sub, result.confirmed)
     return journey
 
@@ -114,13 +121,14 @@ def signup_confirm(*, session: SessionBase, code: str, context: RequestContext) 
     return confirmed
 
 
-def signup_resend(*, session: SessionBase, context: RequestContext, cooldown: int) -> Journey:
+def signup_resend(*, session: SessionBase, context: RequestContext, cooldown: int | None = None) -> Journey:
     """Send a new code to the username held in the session, at most once per `cooldown` seconds."""
     journey = signup_current(session=session)
     if journey.confirmed:
         return journey
-    wait = journey.seconds_until_resend(cooldown)
+    wait = signup_resend_wait(journey=journey, cooldown=cooldown)
     if wait > 0:
+        logger.info("signup.resend outcome=cooldown user_sub=%s", journey.user_sub or "-")
         raise errors.ResendCooldown(retry_after=wait)
     try:
         return _resend_and_save(session=session, username=journey.username, context=context, user_sub=journey.user_sub)
@@ -131,19 +139,39 @@ def signup_resend(*, session: SessionBase, context: RequestContext, cooldown: in
         raise
 
 
-def signup_resume(*, session: SessionBase, username: str, context: RequestContext) -> Journey:
+def signup_resend_wait(*, journey: Journey, cooldown: int | None = None) -> int:
+    """Seconds until another code may be sent for this journey's username (0: now)."""
+    cooldown = _cooldown(cooldown)
+    return max(journey.seconds_until_resend(cooldown), _cooldown_remaining(journey.username, cooldown))
+
+
+def signup_resume(
+    *, session: SessionBase, username: str, context: RequestContext, cooldown: int | None = None
+) -> Journey:
     """Take someone back to the code step for an account that exists but was never confirmed.
 
     Why a resend rather than a lookup: ResendConfirmationCode is the one call that both checks the account is still
     unconfirmed and sends the code only to the address on that account, so the portal learns (and shows) nothing
     beyond Cognito's masked destination, needs no IAM rights, and a stranger gains nothing but a code sent to the
-    owner. A confirmed or unknown account ends in the same neutral error.
+    owner. A confirmed or unknown account ends in the same neutral error. The resend cooldown is kept per username
+    in the shared cache, not only in the session, so starting over in a fresh session does not bypass it.
     """
+    wait = _cooldown_remaining(username, _cooldown(cooldown))
+    if wait > 0:
+        logger.info("signup.resume outcome=cooldown")
+        raise errors.ResendCooldown(retry_after=wait)
     try:
         return _resend_and_save(session=session, username=username, context=context)
     except (errors.AlreadyConfirmed, errors.UserNotFound):
         logger.info("signup.resume outcome=not_pending")
-        raise errors.UserNotFound() from None
+        raise errors.NotPending() from None
+
+
+def signup_restart(*, session: SessionBase) -> None:
+    """Forget the sign-up in progress ("wrong address? start again"). The account in Cognito is left as it is."""
+    journey_clear(session)
+    sign_up_timed_out_forget(session)
+    logger.info("signup.restart")
 
 
 def _resend_and_save(*, session: SessionBase, username: str, context: RequestContext, user_sub: str = "") -> Journey:
@@ -153,6 +181,7 @@ def _resend_and_save(*, session: SessionBase, username: str, context: RequestCon
         username=username, user_sub=user_sub, confirmed=False, delivery=delivery, code_sent_at=time.time()
     )
     journey_save(session, journey)
+    _cooldown_start(username, journey.code_sent_at)
     logger.info("signup.resend outcome=success user_sub=%s", user_sub or "-")
     return journey
 
@@ -162,3 +191,30 @@ def _save_confirmed(*, session: SessionBase, username: str, user_sub: str = "") 
     journey = Journey(username=username, user_sub=user_sub, confirmed=True, delivery=None, code_sent_at=time.time())
     journey_save(session, journey)
     return journey
+
+
+# --- Resend cooldown per username, in the shared cache -------------------------------------------------------------
+
+
+def _cooldown(cooldown: int | None) -> int:
+    return settings.SIGNUP_RESEND_COOLDOWN if cooldown is None else cooldown
+
+
+def _cooldown_key(username: str) -> str:
+    # Hashed: the cache may be shared infrastructure, and a username is personal data.
+    digest = hashlib.sha256(f"{settings.COGNITO_CLIENT_ID}\0{username.casefold()}".encode()).hexdigest()
+    return f"signup:code-sent:{digest}"
+
+
+def _cooldown_start(username: str, sent_at: float) -> None:
+    # The entry holds the send time; its lifetime only bounds the cache (Cognito's resend quota is per hour).
+    cache.set(_cooldown_key(username), sent_at, COOLDOWN_MEMORY_SECONDS)
+
+
+def _cooldown_remaining(username: str, cooldown: int) -> int:
+    if cooldown <= 0:
+        return 0
+    sent_at = cache.get(_cooldown_key(username))
+    if not isinstance(sent_at, int | float):
+        return 0
+    return max(0, int(sent_at + cooldown - time.time() + 0.999))

@@ -9,5 +9,6 @@ urlpatterns = [
     path("confirm/", views.confirm_view, name="confirm"),
     path("confirm/resend/", views.resend_view, name="resend"),
     path("resume/", views.resume_view, name="resume"),
+    path("restart/", views.restart_view, name="restart"),
     path("done/", views.done_view, name="done"),
 ]

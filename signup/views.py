@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -37,10 +38,25 @@ def _request_context(
     )
 
 
-def _show_error(form: forms.Form, error: errors.PortalError) -> None:
-    """Put one of our errors where the user can act on it: on its field if the form has it, else on the form."""
+def _wait_text(seconds: int) -> str:
+    if seconds < 120:
+        text = ngettext("You can try again in %(count)d second.", "You can try again in %(count)d seconds.", seconds)
+        return text % {"count": seconds}
+    minutes = (seconds + 59) // 60
+    text = ngettext("You can try again in %(count)d minute.", "You can try again in %(count)d minutes.", minutes)
+    return text % {"count": minutes}
+
+
+def _show_error(form: forms.Form, error: errors.PortalError, *, say_how_long: bool = True) -> None:
+    """Put one of our errors where the user can act on it: on its field if the form has it, else on the form.
+
+    When we know how long the user must wait (Retry-After, our cooldown), the message says so.
+    """
     field = error.field if error.field in form.fields else None
-    form.add_error(field, forms.ValidationError(error.message, code=error.code))
+    message = str(error.message)
+    if say_how_long and error.retry_after:
+        message = f"{message} {_wait_text(error.retry_after)}"
+    form.add_error(field, forms.ValidationError(message, code=error.code))
 
 
 def _render(
@@ -96,7 +112,7 @@ class SignUpView(View):
 def _confirm_page(
     request: HttpRequest, journey: Journey, form: ConfirmForm, error: errors.PortalError | None = None
 ) -> TemplateResponse:
-    wait = journey.seconds_until_resend(settings.SIGNUP_RESEND_COOLDOWN)
+    wait = services.signup_resend_wait(journey=journey, cooldown=settings.SIGNUP_RESEND_COOLDOWN)
     context = {"journey": journey, "form": form, "resend_wait": wait}
     return _render(request, "signup/confirm.html", context, error)
 
@@ -150,7 +166,8 @@ class ResendView(View):
             if journey is None:
                 return redirect("signup:signup")
             form = ConfirmForm()
-            _show_error(form, error)
+            # The page's own countdown (aria-live) says how long; a second, static figure would go stale.
+            _show_error(form, error, say_how_long=not isinstance(error, errors.ResendCooldown))
             return _confirm_page(request, journey, form, error)
         if not journey.confirmed:
             messages.success(request, _("We sent you a new code."))
@@ -175,11 +192,20 @@ class ResumeView(View):
                 session=request.session, username=form.cleaned_data["username"], context=_request_context(request)
             )
         except errors.PortalError as error:
-            if isinstance(error, errors.UserNotFound):
-                error = errors.NotPending()
             _show_error(form, error)
             return _render(request, self.template_name, {"form": form}, error)
         return _next_step(journey)
+
+
+@method_decorator(never_cache, name="dispatch")
+class RestartView(View):
+    """ "Wrong address? Start again": forget the sign-up in progress and go back to the form."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponseBase:
+        services.signup_restart(session=request.session)
+        return redirect("signup:signup")
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -205,4 +231,5 @@ signup_view = SignUpView.as_view()
 confirm_view = ConfirmView.as_view()
 resend_view = ResendView.as_view()
 resume_view = ResumeView.as_view()
+restart_view = RestartView.as_view()
 done_view = DoneView.as_view()
