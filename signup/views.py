@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -53,6 +54,9 @@ def _show_error(form: forms.Form, error: errors.PortalError, *, say_how_long: bo
     When we know how long the user must wait (Retry-After, our cooldown), the message says so.
     """
     field = error.field if error.field in form.fields else None
+    if not form.is_bound:
+        # An unbound form never runs validation, so give it the empty result add_error() expects.
+        form.cleaned_data, form._errors = {}, ErrorDict()
     message = str(error.message)
     if say_how_long and error.retry_after:
         message = f"{message} {_wait_text(error.retry_after)}"

@@ -202,6 +202,9 @@ CONFIRM_ERRORS = [
     ("AliasExistsException", "", errors.AliasExists, None),
     ("NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED", errors.AlreadyConfirmed, None),
     ("NotAuthorizedException", "Unable to verify secret hash for client x", errors.CognitoMisconfigured, None),
+    # cognito-local's answer for an unknown user: not a reason to tell the user they are done
+    ("NotAuthorizedException", "User not authorized", errors.CognitoMisconfigured, None),
+    ("NotAuthorizedException", "SignUp is not permitted for this user pool", errors.CognitoMisconfigured, None),
     ("UserNotFoundException", "", errors.UserNotFound, None),
     ("InvalidParameterException", "", errors.InvalidParameter, None),
     ("ResourceNotFoundException", "", errors.CognitoMisconfigured, None),
@@ -220,6 +223,18 @@ def test_every_confirm_error_becomes_our_exception(stubber, aws_code, message, e
         cognito.confirm_sign_up(username="alice", code="123456")
     assert type(raised.value) is exception
     assert raised.value.field == field
+
+
+@pytest.mark.parametrize(("header", "retry_after"), [("120", 120), ("0", None), ("soon", None), ("999999", None)])
+def test_a_retry_after_from_the_service_travels_with_our_error(stubber, header, retry_after):
+    stubber.add_client_error(
+        "confirm_sign_up",
+        service_error_code="LimitExceededException",
+        response_meta={"HTTPHeaders": {"retry-after": header}},
+    )
+    with pytest.raises(errors.LimitExceeded) as raised:
+        cognito.confirm_sign_up(username="alice", code="123456")
+    assert raised.value.retry_after == retry_after
 
 
 def test_confirm_sends_the_secret_hash_and_never_forces_alias_creation(stubber):
