@@ -41,10 +41,13 @@
           window.clearInterval(timer);
           resend.disabled = false;
           resend.removeAttribute("aria-describedby");
-          waitText.textContent = "";
+          waitText.textContent = waitText.dataset.ready || "";
         } else if (remaining % 10 === 0 || remaining <= 5) {
           // Announce sparingly: a politely announced update every second would drown everything else out.
-          waitText.textContent = waitText.textContent.replace(/\d+/, String(remaining));
+          var template = remaining === 1 ? waitText.dataset.one : waitText.dataset.other;
+          waitText.textContent = template
+            ? template.replace("{seconds}", String(remaining))
+            : waitText.textContent.replace(/\d+/, String(remaining));
         }
       }, 1000);
     }

@@ -100,7 +100,8 @@ def error_codes(response, field="__all__"):
 
 
 def resend_region(response) -> str:
-    match = re.search(r'<p class="help" id="resend-wait" aria-live="polite">(.*?)</p>', response.content.decode())
+    pattern = r'<p class="help" id="resend-wait" aria-live="polite"[^>]*>(.*?)</p>'
+    match = re.search(pattern, response.content.decode(), re.S)
     assert match, "the countdown lives in an aria-live=polite region"
     return match.group(1)
 

@@ -83,3 +83,59 @@ def test_a_wrong_secret_is_refused_by_the_local_cognito_like_the_real_one(client
 
     assert response.status_code == 503
     assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == ["cognito_misconfigured"]
+
+
+def test_confirm_and_resend_act_on_the_session_username_whatever_is_posted(client, local_cognito, local_pool, settings):
+    settings.SIGNUP_RESEND_COOLDOWN = 0
+    mine, theirs = unique_username(), unique_username()
+    sign_up(client.__class__(), theirs)
+    sign_up(client, mine)
+    local_cognito.clear_requests()
+
+    client.post("/signup/confirm/resend/", {"username": theirs})
+    code = local_cognito.latest_code(local_pool.user_pool_id, mine)
+    client.post("/signup/confirm/", {"code": code, "username": theirs})
+
+    assert [(r.operation, r.params["Username"]) for r in local_cognito.requests] == [
+        ("ResendConfirmationCode", mine),
+        ("ConfirmSignUp", mine),
+    ]
+
+
+def test_coming_back_in_a_fresh_session_reaches_the_code_step_with_only_the_masked_address(
+    client, local_cognito, local_pool, admin_cognito, settings
+):
+    settings.SIGNUP_RESEND_COOLDOWN = 0  # the per-username cooldown would (rightly) hold this right after sign-up
+    username = unique_username()
+    sign_up(client.__class__(), username)
+    local_cognito.clear_requests()
+
+    response = client.post("/signup/resume/", {"username": username})
+
+    assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
+    page = client.get("/signup/confirm/")
+    assertContains(page, f"We sent a code by email to {username[0]}***@e***")
+    assert "example.com" not in page.content.decode()
+    code = local_cognito.latest_code(local_pool.user_pool_id, username)
+    assertRedirects(client.post("/signup/confirm/", {"code": code}), "/signup/done/", fetch_redirect_response=False)
+    assert admin_cognito.admin_get_user(UserPoolId=local_pool.user_pool_id, Username=username)["UserStatus"] == (
+        "CONFIRMED"
+    )
+
+
+def test_coming_back_for_a_confirmed_or_unknown_username_gets_the_same_neutral_error(
+    client, local_cognito, local_pool, settings
+):
+    settings.SIGNUP_RESEND_COOLDOWN = 0
+    confirmed = unique_username()
+    other = client.__class__()
+    sign_up(other, confirmed)
+    other.post("/signup/confirm/", {"code": local_cognito.latest_code(local_pool.user_pool_id, confirmed)})
+
+    answers = [client.post("/signup/resume/", {"username": name}) for name in (confirmed, unique_username())]
+
+    assert [r.status_code for r in answers] == [200, 200]
+    assert [[e.code for e in r.context["form"].errors.as_data()["username"]] for r in answers] == [
+        ["not_pending"],
+        ["not_pending"],
+    ]
