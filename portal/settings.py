@@ -141,6 +141,8 @@ COGNITO_ANALYTICS_ENDPOINT_ID = env("COGNITO_ANALYTICS_ENDPOINT_ID", default="")
 
 # SIGN-UP JOURNEY
 SIGNUP_RESEND_COOLDOWN = env.int("SIGNUP_RESEND_COOLDOWN", default=30)
+# The same code-step page whether the username was new or already existed (for email-as-username pools).
+SIGNUP_UNIFORM_OUTCOME = env.bool("SIGNUP_UNIFORM_OUTCOME", default=False)
 SIGNUP_RATE_LIMIT = env("SIGNUP_RATE_LIMIT", default="")
 # Region (e.g. GB) for phone numbers typed without +country code; a field's own region wins. Empty: "+" required.
 SIGNUP_PHONE_DEFAULT_REGION = env("SIGNUP_PHONE_DEFAULT_REGION", default="")

@@ -23,6 +23,8 @@ class Journey:
     confirmed: bool
     delivery: CodeDelivery | None
     code_sent_at: float
+    #: Started for a username that already existed, under SIGNUP_UNIFORM_OUTCOME: never reveal its state.
+    existing_account: bool = False
 
     def seconds_until_resend(self, cooldown: int, now: float | None = None) -> int:
         now = time.time() if now is None else now
@@ -41,6 +43,7 @@ def journey_load(session: SessionBase) -> Journey | None:
             confirmed=bool(data.get("confirmed", False)),
             delivery=delivery,
             code_sent_at=float(data.get("code_sent_at", 0)),
+            existing_account=bool(data.get("existing_account", False)),
         )
     except (KeyError, TypeError, ValueError):
         return None

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.views.decorators.debug import sensitive_variables
 
 from signup import cognito, errors
-from signup.cognito import RequestContext
+from signup.cognito import CodeDelivery, RequestContext
 from signup.journey import (
     Journey,
     journey_clear,
@@ -57,16 +57,19 @@ def signup_register(
         logger.warning("signup.register outcome=timeout")
         raise
     except errors.UsernameExists:
-        if not sign_up_timed_out_for(session, username):
-            logger.info("signup.register outcome=username_exists")
-            raise
-        # This browser's previous SignUp for the same username timed out: it reached Cognito after all. Treat it as
-        # the user's own registration and continue to the code step with a fresh code, not as an error.
-        logger.info("signup.register outcome=resumed_after_timeout")
-        try:
-            return _resend_and_save(session=session, username=username, context=context)
-        except errors.AlreadyConfirmed:
-            return _save_confirmed(session=session, username=username)
+        if sign_up_timed_out_for(session, username):
+            # This browser's previous SignUp for the same username timed out: it reached Cognito after all. Treat it
+            # as the user's own registration and continue to the code step with a fresh code, not as an error.
+            logger.info("signup.register outcome=resumed_after_timeout")
+            try:
+                return _resend_and_save(session=session, username=username, context=context)
+            except errors.AlreadyConfirmed:
+                return _save_confirmed(session=session, username=username)
+        if settings.SIGNUP_UNIFORM_OUTCOME:
+            logger.info("signup.register outcome=username_exists uniform=true")
+            return _continue_existing_uniformly(session=session, username=username, context=context)
+        logger.info("signup.register outcome=username_exists")
+        raise
     except errors.PortalError as error:
         logger.log(
             logging.WARNING if isinstance(error, errors.ServiceUnavailable) else logging.INFO,
@@ -81,7 +84,7 @@ def signup_register(
         username=username,
         user_sub=result.user_sub,
         confirmed=result.confirmed,
-        delivery=result.delivery,
+        delivery=_uniform_delivery(username) if settings.SIGNUP_UNIFORM_OUTCOME else result.delivery,
         code_sent_at=time.time(),
     )
     journey_save(session, journey)
@@ -106,6 +109,10 @@ def signup_confirm(*, session: SessionBase, code: str, context: RequestContext) 
     try:
         cognito.confirm_sign_up(username=journey.username, code=code, context=context)
     except errors.AlreadyConfirmed:
+        if journey.existing_account:
+            # Uniform outcome: "already confirmed" would tell whoever typed this username that the account exists.
+            logger.info("signup.confirm outcome=already_confirmed uniform=true")
+            raise errors.CodeMismatch() from None
         logger.info("signup.confirm outcome=already_confirmed user_sub=%s", journey.user_sub)
     except errors.UserNotFound:
         journey_clear(session)
@@ -130,6 +137,8 @@ def signup_resend(*, session: SessionBase, context: RequestContext, cooldown: in
     if wait > 0:
         logger.info("signup.resend outcome=cooldown user_sub=%s", journey.user_sub or "-")
         raise errors.ResendCooldown(retry_after=wait)
+    if journey.existing_account:
+        return _continue_existing_uniformly(session=session, username=journey.username, context=context)
     try:
         return _resend_and_save(session=session, username=journey.username, context=context, user_sub=journey.user_sub)
     except errors.AlreadyConfirmed:
@@ -184,6 +193,40 @@ def _resend_and_save(*, session: SessionBase, username: str, context: RequestCon
     _cooldown_start(username, journey.code_sent_at)
     logger.info("signup.resend outcome=success user_sub=%s", user_sub or "-")
     return journey
+
+
+def _continue_existing_uniformly(*, session: SessionBase, username: str, context: RequestContext) -> Journey:
+    """SIGNUP_UNIFORM_OUTCOME: a username that already exists gets the same code step a new one gets.
+
+    An unconfirmed account gets a fresh code, which is what its owner came back for. A confirmed one gets nothing,
+    and its journey never says so: confirming fails like a wrong code, and asking for a new code looks like it worked.
+    """
+    try:
+        cognito.resend_confirmation_code(username=username, context=context)
+    except (errors.AlreadyConfirmed, errors.UserNotFound, errors.Throttled):
+        logger.info("signup.resend outcome=not_sent uniform=true")
+    sign_up_timed_out_forget(session)
+    journey = Journey(
+        username=username,
+        user_sub="",
+        confirmed=False,
+        delivery=_uniform_delivery(username),
+        code_sent_at=time.time(),
+        existing_account=True,
+    )
+    journey_save(session, journey)
+    _cooldown_start(username, journey.code_sent_at)
+    return journey
+
+
+def _uniform_delivery(username: str) -> CodeDelivery | None:
+    """Where the code went, from what the user typed, so new and existing usernames show the same page. Meant for
+    pools whose username is the email address (or phone number); shown in full so a typo is easy to spot."""
+    if "@" in username:
+        return CodeDelivery(destination=username, medium="EMAIL", attribute="email")
+    if username.startswith("+"):
+        return CodeDelivery(destination=username, medium="SMS", attribute="phone_number")
+    return None
 
 
 def _save_confirmed(*, session: SessionBase, username: str, user_sub: str = "") -> Journey:

@@ -422,3 +422,87 @@ def test_exists_without_a_timeout_before_is_still_taken(client, slow_cognito):
 
     assert error_codes(response, "username") == ["username_exists"]
     assert slow_cognito.calls == {"SignUp": 2}
+
+
+# --- SIGNUP_UNIFORM_OUTCOME: the same page whether the username was new or existed -------------------------------
+
+EMAIL_USERNAME = "alice@example.com"
+
+
+def sign_up_by_email(client, stubber, outcome):
+    """Sign up as alice@example.com where Cognito answers as for a new, an unconfirmed or a confirmed account."""
+    sign_up_params = {
+        "ClientId": CLIENT_ID,
+        "SecretHash": ANY,
+        "Username": EMAIL_USERNAME,
+        "Password": PASSWORD,
+        "UserAttributes": [{"Name": "email", "Value": EMAIL_USERNAME}],
+        "UserContextData": {"IpAddress": "127.0.0.1"},
+    }
+    if outcome == "new":
+        stubber.add_response(
+            "sign_up", {**SIGN_UP_RESPONSE, "CodeDeliveryDetails": DELIVERY}, expected_params=sign_up_params
+        )
+    else:
+        stubber.add_client_error(
+            "sign_up", service_error_code="UsernameExistsException", expected_params=sign_up_params
+        )
+        if outcome == "unconfirmed":
+            expect_resend(stubber, username=EMAIL_USERNAME)
+        else:
+            stubber.add_client_error(
+                "resend_confirmation_code",
+                service_error_code="InvalidParameterException",
+                service_message="User is already confirmed.",
+            )
+    return client.post("/signup/", {"username": EMAIL_USERNAME, "password": PASSWORD, "email": EMAIL_USERNAME})
+
+
+@pytest.fixture
+def uniform(settings, clock):
+    settings.SIGNUP_UNIFORM_OUTCOME = True
+    settings.SIGNUP_RESEND_COOLDOWN = 30
+    return settings
+
+
+def test_with_uniform_outcome_new_and_existing_usernames_get_the_same_code_step(client, stubber, uniform):
+    pages = []
+    for outcome in ("new", "unconfirmed", "confirmed"):
+        browser = client.__class__()
+        assertRedirects(sign_up_by_email(browser, stubber, outcome), "/signup/confirm/", fetch_redirect_response=False)
+        pages.append(strip_csrf(browser.get("/signup/confirm/")))
+
+    assert pages[0] == pages[1] == pages[2]
+    assert f"We sent a code by email to {EMAIL_USERNAME}" in pages[0]
+
+
+def test_with_uniform_outcome_a_confirmed_account_never_says_so(client, stubber, uniform, clock):
+    sign_up_by_email(client, stubber, "confirmed")
+    stubber.add_client_error(
+        "confirm_sign_up",
+        service_error_code="NotAuthorizedException",
+        service_message="User cannot be confirmed. Current status is CONFIRMED",
+    )
+
+    response = client.post("/signup/confirm/", {"code": "123456"})
+
+    assert error_codes(response, "code") == ["code_mismatch"]
+    clock.advance(30)
+    stubber.add_client_error(
+        "resend_confirmation_code",
+        service_error_code="InvalidParameterException",
+        service_message="User is already confirmed.",
+    )
+    response = client.post("/signup/confirm/resend/", follow=True)
+    assertRedirects(response, "/signup/confirm/")
+    assertContains(response, "We sent you a new code.")
+    assertRedirects(client.get("/signup/done/"), "/signup/confirm/", fetch_redirect_response=False)
+
+
+def test_without_uniform_outcome_an_existing_username_is_told_it_is_taken(client, stubber, settings):
+    settings.SIGNUP_UNIFORM_OUTCOME = False
+    stubber.add_client_error("sign_up", service_error_code="UsernameExistsException")
+
+    response = client.post("/signup/", {"username": EMAIL_USERNAME, "password": PASSWORD, "email": EMAIL_USERNAME})
+
+    assert error_codes(response, "username") == ["username_exists"]
