@@ -200,11 +200,15 @@ def _continue_existing_uniformly(*, session: SessionBase, username: str, context
 
     An unconfirmed account gets a fresh code, which is what its owner came back for. A confirmed one gets nothing,
     and its journey never says so: confirming fails like a wrong code, and asking for a new code looks like it worked.
+    Within the resend cooldown nothing is sent, so repeated sign-ups with someone else's address cannot flood them.
     """
-    try:
-        cognito.resend_confirmation_code(username=username, context=context)
-    except (errors.AlreadyConfirmed, errors.UserNotFound, errors.Throttled):
-        logger.info("signup.resend outcome=not_sent uniform=true")
+    if _cooldown_remaining(username, _cooldown(None)) > 0:
+        logger.info("signup.resend outcome=cooldown uniform=true")
+    else:
+        try:
+            cognito.resend_confirmation_code(username=username, context=context)
+        except (errors.AlreadyConfirmed, errors.UserNotFound, errors.Throttled):
+            logger.info("signup.resend outcome=not_sent uniform=true")
     sign_up_timed_out_forget(session)
     journey = Journey(
         username=username,

@@ -308,3 +308,25 @@ def test_restart_forgets_the_journey(stubber, session):
     assert journey_load(session) is None
     with pytest.raises(errors.NoSignUpInProgress):
         services.signup_resend(session=session, context=CONTEXT)
+
+
+# --- SIGNUP_UNIFORM_OUTCOME ---------------------------------------------------------------------------------------
+
+
+def test_uniform_outcome_sends_an_existing_account_at_most_one_code_per_cooldown(stubber, clock, cooldown, settings):
+    settings.SIGNUP_UNIFORM_OUTCOME = True
+    username = "alice@example.com"
+    for attempt in range(3):
+        stubber.add_client_error(
+            "sign_up", service_error_code="UsernameExistsException", expected_params=sign_up_params(username)
+        )
+        if attempt == 0:
+            expect_resend(stubber, username=username)  # only the first; the Stubber fails on any other call
+
+    journeys = [
+        services.signup_register(session=SessionStore(), username=username, password="pw-123456789", context=CONTEXT)
+        for _ in range(3)
+    ]
+
+    assert {journey.delivery for journey in journeys} == {CodeDelivery(username, "EMAIL", "email")}
+    assert all(journey.existing_account and not journey.confirmed for journey in journeys)
