@@ -170,11 +170,9 @@ class CognitoTimeout(ServiceUnavailable):
     """No answer in time: the request may or may not have taken effect."""
 
     code = "cognito_timeout"
-    # Not a 5xx: the user can act (submit again), and Django's SessionMiddleware neither saves the session nor sets
-    # its cookie on a 5xx response, which would lose the "SignUp timed out" marker the next submission relies on.
-    status = 200
     message = _(
-        "We did not get an answer in time. Please try again; if your first try went through, we carry on from there."
+        "Sign-up is unavailable right now: we did not get an answer in time. Please try again; if your first try "
+        "went through, we carry on from there."
     )
 
 

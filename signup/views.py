@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -73,7 +74,22 @@ def _render(
     if status in RETRY_AFTER_SECONDS:
         retry_after = getattr(error, "retry_after", None) or RETRY_AFTER_SECONDS[status]
         response["Retry-After"] = str(retry_after)
+    if status >= 500:
+        _keep_session(request, response)
     return response
+
+
+def _keep_session(request: HttpRequest, response: HttpResponse) -> None:
+    """Save the session on a 5xx page too. Django's SessionMiddleware skips 5xx responses, but a SignUp that timed
+    out leaves a marker the next submission relies on (it may have gone through), so it must survive the 503."""
+    if not request.session.modified:
+        return
+    status = response.status_code
+    response.status_code = 200
+    try:
+        SessionMiddleware(lambda _: response).process_response(request, response)
+    finally:
+        response.status_code = status
 
 
 def _next_step(journey: Journey) -> HttpResponseRedirect:
