@@ -1,0 +1,1 @@
+"""The benchmark harness (`scripts/bench`): not product code, never imported by the portal."""
