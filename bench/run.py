@@ -158,7 +158,8 @@ class Gunicorn:
         return process_tree_cpu_seconds(self.process.pid)
 
     def fetch(self, path: str, *, cookie: str = "", data: bytes | None = None) -> tuple[int, Any, str]:
-        request = urllib.request.Request(f"{self.url}{path}", data=data, headers={"Cookie": cookie} if cookie else {})
+        headers = {"Cookie": cookie} if cookie else {}
+        request = urllib.request.Request(f"{self.url}{path}", data=data, headers=headers)  # noqa: S310 - loopback
         opener = urllib.request.build_opener(NoRedirect)
         try:
             with opener.open(request, timeout=10) as response:
@@ -185,7 +186,9 @@ class Harness:
         self.tmp = Path(tempfile.mkdtemp(prefix="portal-bench-"))
         self.stub: subprocess.Popen[str] | None = None
         self.stub_port = 0
-        self.wrk = shutil.which("wrk") or sys.exit("wrk is not installed (Debian package wrk; scripts/bench installs it)")
+        self.wrk = shutil.which("wrk") or sys.exit(
+            "wrk is not installed (Debian package wrk; scripts/bench installs it)"
+        )
         self.fields: list[str] = ["email"]
 
     # --- processes ------------------------------------------------------------------------------------------------
@@ -203,7 +206,7 @@ class Harness:
         self.stub_port = int(line.split()[1])
 
     def stub_control(self, path: str) -> dict[str, Any]:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.stub_port}{path}", timeout=5) as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.stub_port}{path}", timeout=5) as response:
             return json.loads(response.read())
 
     def env(self, **extra: str) -> dict[str, str]:
@@ -277,8 +280,17 @@ class Harness:
         return urllib.parse.urlencode(values, safe="@")
 
     def wrk_run(
-        self, server: Gunicorn, label: str, *, method: str, path: str, concurrency: int, seconds: float,
-        cookie: str = "", body: str = "", expect: int = 200,
+        self,
+        server: Gunicorn,
+        label: str,
+        *,
+        method: str,
+        path: str,
+        concurrency: int,
+        seconds: float,
+        cookie: str = "",
+        body: str = "",
+        expect: int = 200,
     ) -> Run:
         env = {
             **os.environ,
@@ -338,8 +350,12 @@ def scenario_cost(harness: Harness, server: Gunicorn) -> dict[str, Summary]:
         server, "portal", path="/signup/", cookie=cookie, body=harness.signup_body(token), **common
     )
     floor = lambda: harness.wrk_run(  # noqa: E731
-        server, "floor", path="/bench/signup/", cookie=floor_cookie,
-        body=harness.signup_body(floor_token, floor=True), **common,
+        server,
+        "floor",
+        path="/bench/signup/",
+        cookie=floor_cookie,
+        body=harness.signup_body(floor_token, floor=True),
+        **common,
     )
     harness.warm(portal, floor)
     return interleaved(harness, args.rounds, [("floor", floor), ("portal", portal)])
@@ -356,8 +372,15 @@ def scenario_latency(harness: Harness, server: Gunicorn) -> list[Summary]:
         for _ in range(args.rounds):
             runs.append(
                 harness.wrk_run(
-                    server, f"c={concurrency}", method="POST", path="/signup/", cookie=cookie, body=body,
-                    concurrency=concurrency, seconds=args.seconds, expect=302,
+                    server,
+                    f"c={concurrency}",
+                    method="POST",
+                    path="/signup/",
+                    cookie=cookie,
+                    body=body,
+                    concurrency=concurrency,
+                    seconds=args.seconds,
+                    expect=302,
                 )
             )
         steps.append(summarise(f"c={concurrency}", runs))
@@ -414,12 +437,19 @@ def scenario_form_size(harness: Harness) -> dict[int, dict[str, Summary]]:
             harness.stub_control("/__delay?ms=0")
             cookie, token = server.csrf("/signup/")
             body = harness.signup_body(token)
-            get = lambda: harness.wrk_run(  # noqa: E731
+            get = lambda server=server: harness.wrk_run(  # noqa: E731
                 server, "GET", method="GET", path="/signup/", concurrency=args.concurrency, seconds=args.seconds
             )
-            post = lambda: harness.wrk_run(  # noqa: E731
-                server, "POST", method="POST", path="/signup/", cookie=cookie, body=body,
-                concurrency=args.concurrency, seconds=args.seconds, expect=302,
+            post = lambda server=server, cookie=cookie, body=body: harness.wrk_run(  # noqa: E731
+                server,
+                "POST",
+                method="POST",
+                path="/signup/",
+                cookie=cookie,
+                body=body,
+                concurrency=args.concurrency,
+                seconds=args.seconds,
+                expect=302,
             )
             harness.log(f" {count} fields")
             harness.warm(get, post)
@@ -448,9 +478,25 @@ def profile(harness: Harness, server: Gunicorn, out: Path) -> None:
         harness.wrk_run(server, name, concurrency=concurrency, seconds=2, **kwargs)  # warm-up, not profiled
         for fmt, suffix in (("raw", "txt"), ("flamegraph", "svg")):
             spy = subprocess.Popen(  # noqa: S603
-                [pyspy, "record", "--pid", str(server.process.pid), "--subprocesses", *mode, "--rate", "250",
-                 "--duration", str(seconds), "--format", fmt, "--output", str(out / f"{name}.{suffix}"), "--nonblocking"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                [
+                    pyspy,
+                    "record",
+                    "--pid",
+                    str(server.process.pid),
+                    "--subprocesses",
+                    *mode,
+                    "--rate",
+                    "250",
+                    "--duration",
+                    str(seconds),
+                    "--format",
+                    fmt,
+                    "--output",
+                    str(out / f"{name}.{suffix}"),
+                    "--nonblocking",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             time.sleep(0.5)
             harness.wrk_run(server, name, concurrency=concurrency, seconds=seconds, **kwargs)
@@ -476,7 +522,11 @@ def print_profile(path: Path, name: str) -> None:
         for frame in set(frames):
             inclusive[frame] += int(count)
     print(f"\nProfile {name}: {total} samples in requests (on CPU or waiting); inclusive share")
-    interesting = [(f, c) for f, c in inclusive.most_common() if any(k in f for k in ("signup/", "django/", "botocore/", "redis/", "bench/"))]
+    interesting = [
+        (f, c)
+        for f, c in inclusive.most_common()
+        if any(k in f for k in ("signup/", "django/", "botocore/", "redis/", "bench/"))
+    ]
     for frame, count in interesting[:25]:
         print(f"  {100 * count / max(total, 1):5.1f}%  {frame}")
 
@@ -496,15 +546,18 @@ def print_report(results: dict[str, Any], args: argparse.Namespace) -> None:
         p("|---|---:|---:|---:|---:|---:|")
         for name, s in (("floor (CSRF POST + boto3 sign_up)", floor), ("portal POST /signup/", portal)):
             p(f"| {name} | {s.rps:.0f} | {s.p50_ms:.1f} | {s.p99_ms:.1f} | {s.errors} | {s.cpu_ms_per_request:.2f} |")
-        p(f"| **ratio portal/floor** | {floor.rps / portal.rps:.2f} (floor req/s ÷ portal) | | | | "
-          f"**{portal.cpu_ms_per_request / floor.cpu_ms_per_request:.2f}** |")
+        p(
+            f"| **ratio portal/floor** | {floor.rps / portal.rps:.2f} (floor req/s ÷ portal) | | | | "
+            f"**{portal.cpu_ms_per_request / floor.cpu_ms_per_request:.2f}** |"
+        )
     latency = results.get("latency")
     if latency:
         p(f"\n### 2. Sign-up throughput, stand-in delay {args.delay_ms:.0f} ms")
         p("| concurrency | sign-ups/s | p50 ms | p99 ms | errors | CPU ms/request |")
         p("|---:|---:|---:|---:|---:|---:|")
         for s in latency:
-            p(f"| {s.concurrency} | {s.rps:.0f} | {s.p50_ms:.1f} | {s.p99_ms:.1f} | {s.errors} | {s.cpu_ms_per_request:.2f} |")
+            figures = f"{s.rps:.0f} | {s.p50_ms:.1f} | {s.p99_ms:.1f} | {s.errors} | {s.cpu_ms_per_request:.2f}"
+            p(f"| {s.concurrency} | {figures} |")
         good = [s for s in latency if s.p99_ms < 150 and not s.errors]
         if good:
             best = max(good, key=lambda s: s.rps)
@@ -517,12 +570,16 @@ def print_report(results: dict[str, Any], args: argparse.Namespace) -> None:
         p("|---|---:|---:|---:|---:|---:|")
         for name, s in (("bare template page", floor), ("GET /signup/", portal)):
             p(f"| {name} | {s.rps:.0f} | {s.p50_ms:.1f} | {s.p99_ms:.1f} | {s.errors} | {s.cpu_ms_per_request:.2f} |")
-        p(f"| **portal/floor** | **{portal.rps / floor.rps:.2f}×** | | | | "
-          f"{portal.cpu_ms_per_request / floor.cpu_ms_per_request:.2f}× |")
+        p(
+            f"| **portal/floor** | **{portal.rps / floor.rps:.2f}x** | | | | "
+            f"{portal.cpu_ms_per_request / floor.cpu_ms_per_request:.2f}x |"
+        )
     queries = results.get("queries")
     if queries:
-        p(f"DB queries per GET /signup/ after warm-up (count: requests): {queries['get_queries']}; "
-          f"Set-Cookie on GET: {queries['get_set_cookie'] or 'none'}; POST status:queries: {queries['post']}")
+        p(
+            f"DB queries per GET /signup/ after warm-up (count: requests): {queries['get_queries']}; "
+            f"Set-Cookie on GET: {queries['get_set_cookie'] or 'none'}; POST status:queries: {queries['post']}"
+        )
     sizes = results.get("form_size")
     if sizes:
         p("\n### 4. Cost vs form size (configured attribute fields)")
@@ -530,8 +587,10 @@ def print_report(results: dict[str, Any], args: argparse.Namespace) -> None:
         p("|---:|---:|---:|---:|---:|---:|---:|")
         for count, pair in sizes.items():
             g, s = pair["GET"], pair["POST"]
-            p(f"| {count} | {g.rps:.0f} | {g.cpu_ms_per_request:.2f} | {s.rps:.0f} | {s.cpu_ms_per_request:.2f} | "
-              f"{s.p99_ms:.1f} | {g.errors + s.errors} |")
+            p(
+                f"| {count} | {g.rps:.0f} | {g.cpu_ms_per_request:.2f} | {s.rps:.0f} | {s.cpu_ms_per_request:.2f} | "
+                f"{s.p99_ms:.1f} | {g.errors + s.errors} |"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -603,9 +662,7 @@ def main(argv: list[str] | None = None) -> int:
         for s in (value.values() if isinstance(value, dict) else value if isinstance(value, list) else [])
         if isinstance(s, Summary)
     )
-    errors += sum(
-        s.errors for pair in results.get("form_size", {}).values() for s in pair.values()
-    )
+    errors += sum(s.errors for pair in results.get("form_size", {}).values() for s in pair.values())
     if errors:
         print(f"\n{errors} request(s) failed (unexpected status or socket error)")
     return 1 if errors else 0

@@ -30,7 +30,7 @@ class Stub:
             return 400, json.dumps({"__type": "UnknownOperationException", "message": operation}).encode()
         try:
             params = json.loads(body or b"{}")
-            params["ClientId"], params["Username"], params["Password"]  # noqa: B018 - the fields SignUp requires
+            params["ClientId"], params["Username"], params["Password"]
         except (ValueError, KeyError, TypeError):
             self.counts["invalid"] = self.counts.get("invalid", 0) + 1
             return 400, b'{"__type": "InvalidParameterException", "message": "bad request"}'

@@ -32,7 +32,9 @@ def _boto3_client() -> Any:
                     max_pool_connections=settings.COGNITO_MAX_POOL_CONNECTIONS,
                     retries={"mode": "standard", "total_max_attempts": 1},
                 )
-                _client = boto3.session.Session().client("cognito-idp", region_name=settings.COGNITO_REGION, config=config)
+                _client = boto3.session.Session().client(
+                    "cognito-idp", region_name=settings.COGNITO_REGION, config=config
+                )
     return _client
 
 
