@@ -367,6 +367,17 @@ def scenario_latency(harness: Harness, server: Gunicorn) -> list[Summary]:
     cookie, token = server.csrf("/signup/")
     body = harness.signup_body(token)
     steps: list[Summary] = []
+    harness.wrk_run(  # warm-up, not recorded: every thread's first request, connections to the stand-in
+        server,
+        "warm-up",
+        method="POST",
+        path="/signup/",
+        cookie=cookie,
+        body=body,
+        concurrency=max(args.ladder),
+        seconds=2,
+        expect=302,
+    )
     for concurrency in args.ladder:
         runs = []
         for _ in range(args.rounds):
