@@ -5,6 +5,7 @@ without them these tests are skipped locally and fail in CI, which must provide 
 
 from __future__ import annotations
 
+import html.parser
 import http.cookies
 import os
 import re
@@ -50,10 +51,61 @@ class Response:
     def location(self) -> str:
         return self.headers.get("Location", "")
 
+    def form_defaults(self, form_id: str) -> dict[str, str]:
+        """What a browser would submit from the form with this id if nobody changed anything."""
+        parser = _FormParser(form_id)
+        parser.feed(self.body)
+        assert parser.found, f"no form #{form_id} in the page (status {self.status})"
+        return parser.values
+
     def csrf_token(self) -> str:
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.body)
         assert match, f"no CSRF token in the page (status {self.status})"
         return match.group(1)
+
+
+class _FormParser(html.parser.HTMLParser):
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id = form_id
+        self.found = self.inside = False
+        self.values: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {key: value or "" for key, value in attrs}
+        if tag == "form":
+            self.inside = attributes.get("id") == self.form_id
+            self.found = self.found or self.inside
+        if not self.inside or (not (name := attributes.get("name")) and tag != "option"):
+            return
+        if tag == "input":
+            kind = attributes.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attributes:
+                    self.values[name] = attributes.get("value", "on")
+            elif kind not in ("submit", "button", "file", "image", "reset"):
+                self.values[name] = attributes.get("value", "")
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and (self._select not in self.values or "selected" in attributes):
+            self.values[self._select] = attributes.get("value", "")
+        elif tag == "textarea":
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.values[self._textarea] += data
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -152,9 +204,8 @@ class Deployment:
         return Instance(name, {**self.env, **overrides}, self.log_dir)
 
     def manage(self, *args: str, **extra_env: str) -> None:
-        # --skip-checks: the emulator's client secrets are UUIDs, which signup.E003 rightly says Cognito never issues.
         result = subprocess.run(
-            [sys.executable, "manage.py", *args, "--skip-checks"],
+            [sys.executable, "manage.py", *args],
             cwd=ROOT,
             env={**self.env, **extra_env},
             capture_output=True,

@@ -4,6 +4,7 @@ step of any user's journey, limits count across instances, and admin changes rea
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 
@@ -102,20 +103,12 @@ def test_a_field_added_in_the_admin_of_one_instance_is_served_by_the_other_witho
     admin = _admin_login(first.url, *deployment.superuser)
     add_page = admin.get(f"{first.url}/admin/signup/attributefield/add/")
     assert add_page.status == 200
-    saved = admin.post(
-        f"{first.url}/admin/signup/attributefield/add/",
-        {
-            "csrfmiddlewaretoken": add_page.csrf_token(),
-            "attribute_name": "custom:company",
-            "label": label,
-            "help_text": "",
-            "input_type": "text",
-            "enabled": "on",
-            "position": "50",
-            "_save": "Save",
-        },
+    fields = add_page.form_defaults("attributefield_form")  # everything the admin pre-fills, as a browser sends it
+    fields.update({"attribute_name": "custom:company", "label": label, "position": "50", "enabled": "on"})
+    saved = admin.post(f"{first.url}/admin/signup/attributefield/add/", {**fields, "_save": "Save"})
+    assert saved.status == 302, "the admin did not accept the new field: " + " ".join(
+        re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', saved.body, re.S)
     )
-    assert saved.status == 302, "the admin did not accept the new field"
 
     deadline = time.monotonic() + 10
     while label not in (page := visitor.get(f"{second.url}/signup/")).body:
