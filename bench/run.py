@@ -549,6 +549,10 @@ def print_report(results: dict[str, Any], args: argparse.Namespace) -> None:
     p = print
     p("\n## Results" + (" (smoke run: too short for figures)" if args.smoke else ""))
     p(f"gunicorn: {results['gunicorn']}; medians of {args.rounds} run(s) of {args.seconds}s; wrk -c{args.concurrency}")
+    p(
+        f"machine load average (1 min) at start / end: {results['load'][0]:.1f} / {os.getloadavg()[0]:.1f}"
+        f" on {os.cpu_count()} cores"
+    )
     cost = results.get("cost")
     if cost:
         floor, portal = cost["floor"], cost["portal"]
@@ -628,7 +632,7 @@ def main(argv: list[str] | None = None) -> int:
     only = set(args.only.split(","))
 
     harness = Harness(args)
-    results: dict[str, Any] = {}
+    results: dict[str, Any] = {"load": os.getloadavg()}
     try:
         harness.start_stub()
         harness.prepare()
