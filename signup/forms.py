@@ -301,12 +301,16 @@ class SignUpForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if "password_again" in self.fields and "password_again" not in self._errors:
-            if cleaned.get("password") is not None and cleaned.get("password") != cleaned.get("password_again"):
-                self.add_error(
-                    "password_again",
-                    forms.ValidationError(self.error_messages["password_mismatch"], code="password_mismatch"),
-                )
+        typed_twice = "password_again" in self.fields and "password_again" not in self._errors
+        if (
+            typed_twice
+            and cleaned.get("password") is not None
+            and cleaned.get("password") != cleaned.get("password_again")
+        ):
+            self.add_error(
+                "password_again",
+                forms.ValidationError(self.error_messages["password_mismatch"], code="password_mismatch"),
+            )
         return cleaned
 
     def password_validators(self) -> list[Any]:

@@ -83,11 +83,11 @@ class PasswordPolicy:
             )
         ]
         if self.require_uppercase:
-            rules.append(PasswordRule("uppercase", _("An uppercase letter (A–Z)")))
+            rules.append(PasswordRule("uppercase", _("An uppercase letter (A–Z)")))  # noqa: RUF001 (typographic dash)
         if self.require_lowercase:
-            rules.append(PasswordRule("lowercase", _("A lowercase letter (a–z)")))
+            rules.append(PasswordRule("lowercase", _("A lowercase letter (a–z)")))  # noqa: RUF001 (typographic dash)
         if self.require_numbers:
-            rules.append(PasswordRule("number", _("A number (0–9)")))
+            rules.append(PasswordRule("number", _("A number (0–9)")))  # noqa: RUF001 (typographic dash)
         if self.require_symbols:
             rules.append(PasswordRule("symbol", _("A symbol, such as ! ? @ # $ % - _")))
         return rules

@@ -33,7 +33,9 @@ class CognitoPasswordPolicyValidator:
         for code in policy.unmet(password):
             if code == "min_length":
                 message = ngettext(
-                    "Use at least %(min_length)d character.", "Use at least %(min_length)d characters.", policy.min_length
+                    "Use at least %(min_length)d character.",
+                    "Use at least %(min_length)d characters.",
+                    policy.min_length,
                 )
                 problems.append(
                     ValidationError(message, code="password_too_short", params={"min_length": policy.min_length})
@@ -49,8 +51,8 @@ class CognitoPasswordPolicyValidator:
 
 
 _MESSAGES = {
-    "uppercase": lambda: _("Add an uppercase letter (A–Z)."),
-    "lowercase": lambda: _("Add a lowercase letter (a–z)."),
-    "number": lambda: _("Add a number (0–9)."),
+    "uppercase": lambda: _("Add an uppercase letter (A–Z)."),  # noqa: RUF001 (typographic dash)
+    "lowercase": lambda: _("Add a lowercase letter (a–z)."),  # noqa: RUF001 (typographic dash)
+    "number": lambda: _("Add a number (0–9)."),  # noqa: RUF001 (typographic dash)
     "symbol": lambda: _("Add a symbol, such as ! ? @ # $ % - _"),
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 AXE_SCRIPT = HERE / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "Correct-Horse-9"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 LANGUAGES = ("en", "de", "fr")
 # The Accept-Language a browser set to each language sends (Playwright derives it from the locale).
 BROWSER_LOCALES = {"en": "en-GB", "de": "de-DE", "fr": "fr-FR"}
@@ -47,7 +48,7 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 
 @pytest.fixture
-def portal(transactional_db, live_server, local_cognito, local_pool, settings) -> Iterator[Portal]:
+def portal(transactional_db, live_server, local_cognito, local_pool, settings) -> Portal:
     """The portal served over HTTP, pointed at the embedded local Cognito, with the default email field."""
     from signup.models import AttributeField
 
@@ -57,7 +58,7 @@ def portal(transactional_db, live_server, local_cognito, local_pool, settings) -
         attribute_name="email",
         defaults={"label": "Email address", "input_type": "email", "required": True, "position": 10},
     )
-    yield Portal(url=live_server.url, cognito=local_cognito, pool=local_pool)
+    return Portal(url=live_server.url, cognito=local_cognito, pool=local_pool)
 
 
 @dataclass
@@ -104,16 +105,17 @@ def axe(axe_source: str) -> Callable[[Any], list[dict[str, Any]]]:
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.add_script_tag(content=axe_source)
         result = page.evaluate(
-            """async () => {
+            """async (TAGS) => {
                 const result = await axe.run(document, {
-                    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+                    runOnly: {type: "tag", values: TAGS},
                     resultTypes: ["violations"],
                 });
                 return result.violations.map(v => ({
                     id: v.id, impact: v.impact, help: v.help,
                     nodes: v.nodes.map(n => n.target.join(" ") + " :: " + n.failureSummary),
                 }));
-            }"""
+            }""",
+            AXE_TAGS,
         )
         return result
 
