@@ -3,7 +3,9 @@ script neither stops a sign-up nor goes unnoticed."""
 
 from __future__ import annotations
 
+import copy
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -24,12 +26,22 @@ window.AmazonCognitoAdvancedSecurityData = {
 """
 
 
+SCRIPT_URL = "https://amazon-cognito-assets.us-east-1.amazoncognito.com/amazon-cognito-advanced-security-data.min.js"
+
+
 @pytest.fixture
 def risk_data_on(settings):
+    """Collect risk data, as the settings module would have at start-up with COGNITO_USER_CONTEXT_DATA on."""
     settings.COGNITO_USER_CONTEXT_DATA = True
-    settings.COGNITO_CONTEXT_DATA_SCRIPT_URL = (
-        "https://amazon-cognito-assets.us-east-1.amazoncognito.com/amazon-cognito-advanced-security-data.min.js"
-    )
+    settings.COGNITO_CONTEXT_DATA_SCRIPT_URL = SCRIPT_URL
+    # A Content-Security-Policy built at start-up (risk data off in tests) must now allow the script's origin too.
+    policy = copy.deepcopy(getattr(settings, "CONTENT_SECURITY_POLICY", None))
+    if policy and "script-src" in policy.get("DIRECTIVES", {}):
+        policy["DIRECTIVES"]["script-src"] = [
+            *policy["DIRECTIVES"]["script-src"],
+            "https://" + urlsplit(SCRIPT_URL).netloc,
+        ]
+        settings.CONTENT_SECURITY_POLICY = policy
 
 
 def test_the_scripts_data_reaches_cognito_on_sign_up_confirm_and_resend(portal, page, risk_data_on):
