@@ -8,6 +8,7 @@ Cognito counts only basic Latin letters as upper/lower case, digits 0-9 as numbe
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from signup import pool
+
+logger = logging.getLogger(__name__)
 
 COGNITO_SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-"
 _SYMBOL = re.compile("[" + re.escape(COGNITO_SYMBOLS) + "]")
@@ -106,7 +109,11 @@ class PasswordPolicy:
 
 def password_policy_current() -> PasswordPolicy:
     """The policy the pool enforces; the settings' policy where the pool cannot be read (no IAM credentials)."""
-    description = pool.user_pool_description()
+    try:
+        description = pool.user_pool_description()
+    except Exception as exc:  # the pool's policy only refines the settings': reading it must never break sign-up
+        logger.warning("signup.password_policy read=failed error=%s", type(exc).__name__)
+        description = None
     if description is not None and (policy := PasswordPolicy.from_pool(description)) is not None:
         return policy
     return PasswordPolicy.from_settings()

@@ -108,3 +108,20 @@ def test_the_show_password_button_reveals_and_hides_what_was_typed(portal, page)
     expect(password).to_have_attribute("type", "text")
     page.get_by_role("button", name="Hide password").click()
     expect(password).to_have_attribute("type", "password")
+
+
+def test_the_language_switcher_works_by_keyboard_and_without_javascript(portal, browser):
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto(f"{portal.url}/signup/resume/")
+        tab_to(page, "language-select")
+        page.keyboard.press("ArrowDown")  # English → Deutsch
+        tab_to(page, "language-form-submit")
+        page.keyboard.press("Enter")
+
+        expect(page).to_have_url(f"{portal.url}/signup/resume/")
+        expect(page.locator("html")).to_have_attribute("lang", "de")
+        expect(page.get_by_role("heading", name="Neuen Bestätigungscode anfordern")).to_be_visible()
+    finally:
+        context.close()

@@ -47,6 +47,16 @@ def test_the_settings_policy_is_used_when_the_pool_cannot_be_read(monkeypatch, s
     assert password_policy_current() == PasswordPolicy(min_length=9, require_symbols=True, source="settings")
 
 
+def test_an_unexpected_failure_reading_the_pool_falls_back_to_settings(monkeypatch, caplog):
+    def broken():
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(pool, "user_pool_description", broken)
+
+    assert password_policy_current().source == "settings"
+    assert "signup.password_policy read=failed error=RuntimeError" in caplog.text
+
+
 def test_a_pool_without_a_password_policy_falls_back_to_settings(monkeypatch):
     monkeypatch.setattr(pool, "user_pool_description", lambda: {"Policies": {}})
 
