@@ -208,3 +208,7 @@ def test_the_risk_data_admin_page_is_for_staff_only(client):
     response = client.get("/admin/signup/risk-data/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_admin_index_links_to_the_risk_data_page(admin_client):
+    assertContains(admin_client.get("/admin/"), 'href="/admin/signup/risk-data/"')
