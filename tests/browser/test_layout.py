@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import fill_sign_up, unique_username
+from tests.browser.conftest import BROWSER_LOCALES, PASSWORD, unique_username
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,8 +35,9 @@ def walk_the_pages(page, portal):
     page.goto(f"{portal.url}/signup/resume/")
     yield "resume"
     page.goto(f"{portal.url}/signup/")
-    fill_sign_up(page, username)
-    page.locator("#id_password").press("End")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_email").fill(f"{username}@example.com")
     page.locator("#signup-form button[type=submit]").click()
     expect(page).to_have_url(f"{portal.url}/signup/confirm/")
     yield "confirm"
@@ -46,16 +47,19 @@ def walk_the_pages(page, portal):
     yield "done"
 
 
-@pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_every_page_fits_the_width_without_sideways_scrolling(portal, browser, viewport, tmp_path):
+@pytest.mark.parametrize(
+    ("viewport", "language"),
+    [(viewport, "en") for viewport in VIEWPORTS] + [("narrow", "de"), ("narrow", "fr")],
+)
+def test_every_page_fits_the_width_without_sideways_scrolling(portal, browser, viewport, language, tmp_path):
     out = Path(os.environ.get("PORTAL_SCREENSHOT_DIR") or tmp_path)
-    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="en-GB", device_scale_factor=1)
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale=BROWSER_LOCALES[language], device_scale_factor=1)
     context.set_default_timeout(10_000)
     page = context.new_page()
     try:
         for name in walk_the_pages(page, portal):
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {viewport}"
+            assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {viewport} in {language}"
             if viewport in SCREENSHOT_VIEWPORTS:
                 page.screenshot(path=out / f"{name}-{viewport}.png", full_page=True)
     finally:
