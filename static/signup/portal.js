@@ -6,14 +6,34 @@
   // --- Risk data ------------------------------------------------------------------------------------------------
   // Cognito's script (loaded async when enabled) needs the username, so ask it for data when a form is submitted.
   // A blocked, missing or failing script never stops the submission: the server counts the absence.
+  // The code step's pages do not print the username (they show Cognito's masked destination and nothing else), so
+  // the username typed on the sign-up or resume form is kept for this tab only (sessionStorage) until then.
+  var USERNAME_KEY = "portal.signup.username";
+
+  function storage() {
+    try {
+      return window.sessionStorage;
+    } catch (error) {
+      return null; // storage switched off: risk data then goes without the username
+    }
+  }
+
   function collectRiskData(form) {
     var target = form.querySelector("input[name='encoded_data']");
+    var usernameInput = form.querySelector("input[name='username']");
+    var store = storage();
+    if (usernameInput && store) {
+      try {
+        store.setItem(USERNAME_KEY, usernameInput.value);
+      } catch (error) {
+        // quota or privacy mode: nothing to keep
+      }
+    }
     var collector = window.AmazonCognitoAdvancedSecurityData;
     if (!target || !collector || typeof collector.getData !== "function") {
       return;
     }
-    var usernameInput = form.querySelector("input[name='username']");
-    var username = usernameInput ? usernameInput.value : form.dataset.username || "";
+    var username = usernameInput ? usernameInput.value : (store && store.getItem(USERNAME_KEY)) || "";
     try {
       var data = collector.getData(username, form.dataset.userPoolId, form.dataset.clientId);
       if (typeof data === "string") {
@@ -29,6 +49,15 @@
       collectRiskData(form);
     });
   });
+  var restart = document.getElementById("restart-form");
+  if (restart) {
+    restart.addEventListener("submit", function () {
+      var store = storage();
+      if (store) {
+        store.removeItem(USERNAME_KEY);
+      }
+    });
+  }
 
   // --- Error summary --------------------------------------------------------------------------------------------
   // Focus it so keyboard and screen-reader users hear what went wrong first; its links lead to the fields.

@@ -125,7 +125,7 @@ def test_every_form_page_loads_the_risk_script_and_carries_the_hidden_field(clie
     page = client.get("/signup/confirm/")
     assertContains(page, script, html=True)
     assertContains(page, 'name="encoded_data"', count=2)  # the code form and the resend form
-    assertContains(page, 'data-username="alice"')
+    assertNotContains(page, "alice")  # the script keeps the typed username in the tab; the page shows none
 
 
 def test_no_risk_script_when_it_is_switched_off(client, risk_data_off):
