@@ -38,12 +38,13 @@ def _hour(now: float | None = None) -> int:
 
 def risk_data_record(*, present: bool, now: float | None = None) -> None:
     key = _KEY.format(hour=_hour(now), kind="with" if present else "without")
-    # add() is a no-op when the key exists, so concurrent first sign-ups of an hour do not reset each other.
-    cache.add(key, 0, _KEEP_SECONDS)
+    # One cache round trip per sign-up in the steady state; the hour's first sign-up creates the bucket. add() is a
+    # no-op when the key exists, so concurrent first sign-ups of an hour do not reset each other.
     try:
         cache.incr(key)
-    except ValueError:  # evicted between add() and incr()
-        cache.set(key, 1, _KEEP_SECONDS)
+    except ValueError:
+        if not cache.add(key, 1, _KEEP_SECONDS):
+            cache.incr(key)
 
 
 def risk_data_share(*, hours: int = WINDOW_HOURS, now: float | None = None) -> RiskDataShare:
