@@ -109,16 +109,13 @@ class SignUpView(View):
             confirm_password=settings.SIGNUP_CONFIRM_PASSWORD,
         )
 
-    def _page(self, request: HttpRequest, form: SignUpForm, error: errors.PortalError | None = None) -> HttpResponse:
-        return _render(request, self.template_name, {"form": form}, error)
-
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self._page(request, self._form())
+        return _render(request, self.template_name, {"form": self._form()})
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = self._form(request.POST)
         if not form.is_valid():
-            return self._page(request, form)
+            return _render(request, self.template_name, {"form": form})
         data = form.cleaned_data
         try:
             journey = services.signup_register(
@@ -134,7 +131,7 @@ class SignUpView(View):
             )
         except errors.PortalError as error:
             _show_error(form, error)
-            return self._page(request, form, error)
+            return _render(request, self.template_name, {"form": form}, error)
         return _next_step(journey)
 
 
