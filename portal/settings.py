@@ -86,18 +86,24 @@ SESSION_ENGINE = (
 )
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 24)
 
-# PASSWORDS: enforced before SignUp so most InvalidPasswordException never happen.
+# PASSWORDS: enforced before SignUp so most InvalidPasswordException never happen. The policy is the user pool's
+# (DescribeUserPool); these settings apply only where the pool cannot be read (no IAM credentials).
+SIGNUP_PASSWORD_MIN_LENGTH = env.int("SIGNUP_PASSWORD_MIN_LENGTH", default=8)
+SIGNUP_PASSWORD_REQUIRE_UPPERCASE = env.bool("SIGNUP_PASSWORD_REQUIRE_UPPERCASE", default=False)
+SIGNUP_PASSWORD_REQUIRE_LOWERCASE = env.bool("SIGNUP_PASSWORD_REQUIRE_LOWERCASE", default=False)
+SIGNUP_PASSWORD_REQUIRE_NUMBERS = env.bool("SIGNUP_PASSWORD_REQUIRE_NUMBERS", default=False)
+SIGNUP_PASSWORD_REQUIRE_SYMBOLS = env.bool("SIGNUP_PASSWORD_REQUIRE_SYMBOLS", default=False)
+# Ask for the password twice (off by default: the show-password button is the better check).
+SIGNUP_CONFIRM_PASSWORD = env.bool("SIGNUP_CONFIRM_PASSWORD", default=False)
 AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": env.int("SIGNUP_PASSWORD_MIN_LENGTH", default=8)},
-    },
+    {"NAME": "signup.validators.CognitoPasswordPolicyValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
 # INTERNATIONALISATION
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Each language is named in itself, as the language switcher shows it.
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

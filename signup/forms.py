@@ -19,9 +19,12 @@ from django.contrib.auth import password_validation
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from signup.models import default_autocomplete
+from signup.password_policy import PasswordPolicy
 from signup.selectors import FieldSpec
+from signup.validators import CognitoPasswordPolicyValidator
 
 USERNAME_MAX_LENGTH = 128
 PASSWORD_MAX_LENGTH = 256
@@ -31,6 +34,10 @@ NUMBER_MAX_DECIMAL_PLACES = 10
 ENCODED_DATA_MAX_LENGTH = 131072
 ANALYTICS_ENDPOINT_ID = re.compile(r"^[A-Za-z0-9-]{1,256}\Z")
 CONFIRMATION_CODE = re.compile(r"^[0-9]{6}\Z")  # Cognito sends six digits
+
+# Labels and help texts of the fields the portal ships with: admin-entered texts are shown through gettext, so
+# these (and any a deployment adds to its catalogue) appear in the user's language.
+DEFAULT_FIELD_TEXTS = (gettext_noop("Email address"),)
 
 # Cognito's Username pattern is [\p{L}\p{M}\p{S}\p{N}\p{P}]+: letters, marks, symbols, numbers, punctuation.
 _USERNAME_CATEGORIES = frozenset("LMSNP")
@@ -153,7 +160,13 @@ def attribute_form_field(spec: FieldSpec) -> forms.Field:
         attrs["placeholder"] = spec.placeholder
     if autocomplete := spec.autocomplete or default_autocomplete(spec.attribute_name, spec.input_type):
         attrs["autocomplete"] = autocomplete
-    common: dict[str, Any] = {"label": spec.label, "help_text": spec.help_text, "required": spec.required}
+    # Admin-entered texts go through gettext: the shipped defaults (DEFAULT_FIELD_TEXTS) and any a deployment adds to
+    # its catalogue appear in the user's language.
+    common: dict[str, Any] = {
+        "label": _(spec.label),
+        "help_text": _(spec.help_text) if spec.help_text else "",
+        "required": spec.required,
+    }
     if spec.initial:
         common["initial"] = spec.initial
     text: dict[str, Any] = {"min_length": spec.min_length, "max_length": spec.max_length}
@@ -205,11 +218,17 @@ def attribute_form_field(spec: FieldSpec) -> forms.Field:
     return field
 
 
+def encoded_data_field() -> forms.CharField:
+    """Filled in the browser at submit time by Cognito's risk script (empty when it did not run)."""
+    return forms.CharField(required=False, max_length=ENCODED_DATA_MAX_LENGTH, widget=forms.HiddenInput)
+
+
 class SignUpForm(forms.Form):
     error_messages = {
         "username_whitespace": _("A username cannot contain spaces."),
         "username_characters": _("A username can contain letters, numbers, symbols and punctuation only."),
         "password_too_long": _("A password can have at most %(limit)d characters."),
+        "password_mismatch": _("The two passwords are not the same. Type them again."),
     }
 
     username = forms.CharField(
@@ -224,13 +243,29 @@ class SignUpForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    # Filled in the browser at submit time by Cognito's risk script (empty when it did not run).
-    encoded_data = forms.CharField(required=False, max_length=ENCODED_DATA_MAX_LENGTH, widget=forms.HiddenInput)
+    encoded_data = encoded_data_field()
     # An Amazon Pinpoint endpoint id the page may supply.
     analytics_endpoint_id = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, fields: Iterable[FieldSpec] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        fields: Iterable[FieldSpec] = (),
+        password_policy: PasswordPolicy | None = None,
+        confirm_password: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.password_policy = password_policy or PasswordPolicy.from_settings()
+        # The checklist of the policy's rules follows this text (templates/signup/_password_field.html).
+        self.fields["password"].help_text = _("Your password needs:")
+        if confirm_password:
+            # Not labelled "... password": the "Password" label must stay unique for people and for tests.
+            self.fields["password_again"] = forms.CharField(
+                label=_("Type it again"),
+                strip=False,
+                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+            )
         self.attribute_names: list[str] = []
         self.destinations: dict[str, str] = {}
         for spec in fields:
@@ -239,7 +274,7 @@ class SignUpForm(forms.Form):
             self.fields[spec.attribute_name] = attribute_form_field(spec)
             self.attribute_names.append(spec.attribute_name)
             self.destinations[spec.attribute_name] = spec.destination
-        self.order_fields(["username", "password", *self.attribute_names])
+        self.order_fields(["username", "password", "password_again", *self.attribute_names])
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
@@ -264,12 +299,37 @@ class SignUpForm(forms.Form):
         value = self.cleaned_data.get("analytics_endpoint_id", "").strip()
         return value if ANALYTICS_ENDPOINT_ID.match(value) else ""
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        typed_twice = "password_again" in self.fields and "password_again" not in self._errors
+        if (
+            typed_twice
+            and cleaned.get("password") is not None
+            and cleaned.get("password") != cleaned.get("password_again")
+        ):
+            self.add_error(
+                "password_again",
+                forms.ValidationError(self.error_messages["password_mismatch"], code="password_mismatch"),
+            )
+        return cleaned
+
+    def password_validators(self) -> list[Any]:
+        """AUTH_PASSWORD_VALIDATORS, with the pool's policy (resolved by the view) in the Cognito validator."""
+        return [
+            validator.with_policy(self.password_policy)
+            if isinstance(validator, CognitoPasswordPolicyValidator)
+            else validator
+            for validator in password_validation.get_default_password_validators()
+        ]
+
     def _post_clean(self) -> None:
         super()._post_clean()
         password = self.cleaned_data.get("password")
         if password and "password" not in self._errors:
             try:
-                password_validation.validate_password(password, _PasswordHolder(self.cleaned_data))
+                password_validation.validate_password(
+                    password, _PasswordHolder(self.cleaned_data), password_validators=self.password_validators()
+                )
             except forms.ValidationError as error:
                 self.add_error("password", error)
 
@@ -307,6 +367,7 @@ class ConfirmForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "none"}
         ),
     )
+    encoded_data = encoded_data_field()
 
     def clean_code(self) -> str:
         code = re.sub(r"[\s-]", "", self.cleaned_data["code"])  # people paste "123 456" or "123-456"
@@ -319,5 +380,12 @@ class ResumeForm(forms.Form):
     """Ask for a new code for an account that was registered but never confirmed."""
 
     username = SignUpForm.base_fields["username"]
+    encoded_data = encoded_data_field()
     clean_username = SignUpForm.clean_username
     error_messages = SignUpForm.error_messages
+
+
+class ResendForm(forms.Form):
+    """The resend button's form: only the browser's risk data (the username comes from the session)."""
+
+    encoded_data = encoded_data_field()

@@ -14,7 +14,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.views.decorators.debug import sensitive_variables
 
-from signup import cognito, errors
+from signup import cognito, errors, risk_stats
 from signup.cognito import CodeDelivery, RequestContext
 from signup.journey import (
     Journey,
@@ -80,6 +80,7 @@ def signup_register(
         raise
 
     sign_up_timed_out_forget(session)
+    _risk_data_note(context, user_sub=result.user_sub)
     journey = Journey(
         username=username,
         user_sub=result.user_sub,
@@ -92,6 +93,16 @@ def signup_register(
         _cooldown_start(username, journey.code_sent_at)
     logger.info("signup.register outcome=success user_sub=%s confirmed=%s", result.user_sub, result.confirmed)
     return journey
+
+
+def _risk_data_note(context: RequestContext, *, user_sub: str) -> None:
+    """Count whether the browser's risk data came with this sign-up, so an operator can see whether it flows."""
+    if not settings.COGNITO_USER_CONTEXT_DATA:
+        return  # the page did not load the risk script: nothing is missing
+    present = bool(context.encoded_data)
+    risk_stats.risk_data_record(present=present)
+    if not present:
+        logger.info("signup.register risk_data=absent user_sub=%s", user_sub)
 
 
 def signup_current(*, session: SessionBase) -> Journey:

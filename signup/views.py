@@ -23,8 +23,9 @@ from django.views.decorators.http import require_GET
 from signup import errors, services
 from signup.client_ip import client_ip
 from signup.cognito import RequestContext
-from signup.forms import ConfirmForm, ResumeForm, SignUpForm
+from signup.forms import ConfirmForm, ResendForm, ResumeForm, SignUpForm
 from signup.journey import Journey, journey_load
+from signup.password_policy import password_policy_current
 from signup.selectors import attribute_field_list_active
 
 RETRY_AFTER_SECONDS = {429: 10, 503: 30}
@@ -96,12 +97,17 @@ def _next_step(journey: Journey) -> HttpResponseRedirect:
     return redirect("signup:done" if journey.confirmed else "signup:confirm")
 
 
-@method_decorator([never_cache, sensitive_post_parameters("password")], name="dispatch")
+@method_decorator([never_cache, sensitive_post_parameters("password", "password_again")], name="dispatch")
 class SignUpView(View):
     template_name = "signup/signup.html"
 
     def _form(self, data: Any = None) -> SignUpForm:
-        return SignUpForm(data, fields=attribute_field_list_active())
+        return SignUpForm(
+            data,
+            fields=attribute_field_list_active(),
+            password_policy=password_policy_current(),
+            confirm_password=settings.SIGNUP_CONFIRM_PASSWORD,
+        )
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return _render(request, self.template_name, {"form": self._form()})
@@ -154,7 +160,9 @@ class ConfirmView(View):
             return _confirm_page(request, journey, form)
         try:
             journey = services.signup_confirm(
-                session=request.session, code=form.cleaned_data["code"], context=_request_context(request)
+                session=request.session,
+                code=form.cleaned_data["code"],
+                context=_request_context(request, encoded_data=form.cleaned_data["encoded_data"]),
             )
         except errors.UserNotFound as error:
             messages.error(request, error.message)
@@ -170,10 +178,12 @@ class ResendView(View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest) -> HttpResponseBase:
+        form = ResendForm(request.POST)
+        encoded_data = form.cleaned_data["encoded_data"] if form.is_valid() else ""
         try:
             journey = services.signup_resend(
                 session=request.session,
-                context=_request_context(request),
+                context=_request_context(request, encoded_data=encoded_data),
                 cooldown=settings.SIGNUP_RESEND_COOLDOWN,
             )
         except errors.NoSignUpInProgress:
@@ -209,7 +219,9 @@ class ResumeView(View):
             return _render(request, self.template_name, {"form": form})
         try:
             journey = services.signup_resume(
-                session=request.session, username=form.cleaned_data["username"], context=_request_context(request)
+                session=request.session,
+                username=form.cleaned_data["username"],
+                context=_request_context(request, encoded_data=form.cleaned_data["encoded_data"]),
             )
         except errors.PortalError as error:
             _show_error(form, error)

@@ -39,6 +39,8 @@ def cognito_settings(settings, monkeypatch):
     settings.COGNITO_CLIENT_SECRET = CLIENT_SECRET
     for name in ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
+    # Pages read the pool's password policy; without credentials that fails fast, without asking EC2 metadata.
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     return settings
 
 

@@ -1,0 +1,119 @@
+"""The user pool's password policy: read from the pool (DescribeUserPool, cached) or, where the pool cannot be read,
+from settings. The same rules drive the server-side validator (signup.validators) and the checklist on the page.
+
+Cognito counts only basic Latin letters as upper/lower case, digits 0-9 as numbers, and this set of symbols
+(a space counts when it is neither the first nor the last character):
+^ $ * . [ ] { } ( ) ? " ! @ # % & / \\ , > < ' : ; | _ ~ ` = + -
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from signup import pool
+
+logger = logging.getLogger(__name__)
+
+COGNITO_SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-"
+_SYMBOL = re.compile("[" + re.escape(COGNITO_SYMBOLS) + "]")
+_INNER_SPACE = re.compile(r"^.+ .+$", re.DOTALL)
+
+# Cognito's own bounds for MinimumLength.
+MIN_LENGTH_FLOOR = 6
+MIN_LENGTH_CEILING = 99
+
+
+@dataclass(frozen=True)
+class PasswordRule:
+    """One line of the checklist: a stable code (also the CSS/JS hook) and its translated text."""
+
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    min_length: int = 8
+    require_uppercase: bool = False
+    require_lowercase: bool = False
+    require_numbers: bool = False
+    require_symbols: bool = False
+    #: "pool" when read from the user pool, "settings" when the pool could not be read.
+    source: str = "settings"
+
+    @classmethod
+    def from_settings(cls) -> PasswordPolicy:
+        return cls(
+            min_length=settings.SIGNUP_PASSWORD_MIN_LENGTH,
+            require_uppercase=settings.SIGNUP_PASSWORD_REQUIRE_UPPERCASE,
+            require_lowercase=settings.SIGNUP_PASSWORD_REQUIRE_LOWERCASE,
+            require_numbers=settings.SIGNUP_PASSWORD_REQUIRE_NUMBERS,
+            require_symbols=settings.SIGNUP_PASSWORD_REQUIRE_SYMBOLS,
+            source="settings",
+        )
+
+    @classmethod
+    def from_pool(cls, description: dict[str, Any]) -> PasswordPolicy | None:
+        policy = (description.get("Policies") or {}).get("PasswordPolicy")
+        if not isinstance(policy, dict):
+            return None
+        try:
+            min_length = int(policy.get("MinimumLength", 8))
+        except (TypeError, ValueError):
+            return None
+        return cls(
+            min_length=min(max(min_length, MIN_LENGTH_FLOOR), MIN_LENGTH_CEILING),
+            require_uppercase=bool(policy.get("RequireUppercase", False)),
+            require_lowercase=bool(policy.get("RequireLowercase", False)),
+            require_numbers=bool(policy.get("RequireNumbers", False)),
+            require_symbols=bool(policy.get("RequireSymbols", False)),
+            source="pool",
+        )
+
+    def rules(self) -> list[PasswordRule]:
+        rules = [
+            PasswordRule(
+                "min_length",
+                ngettext_lazy("At least %(count)d character", "At least %(count)d characters", "count")
+                % {"count": self.min_length},
+            )
+        ]
+        if self.require_uppercase:
+            rules.append(PasswordRule("uppercase", _("An uppercase letter (A–Z)")))  # noqa: RUF001 (typographic dash)
+        if self.require_lowercase:
+            rules.append(PasswordRule("lowercase", _("A lowercase letter (a–z)")))  # noqa: RUF001 (typographic dash)
+        if self.require_numbers:
+            rules.append(PasswordRule("number", _("A number (0–9)")))  # noqa: RUF001 (typographic dash)
+        if self.require_symbols:
+            rules.append(PasswordRule("symbol", _("A symbol, such as ! ? @ # $ % - _")))
+        return rules
+
+    def unmet(self, password: str) -> list[str]:
+        """The codes of the rules this password does not meet, in checklist order."""
+        checks = {
+            "min_length": len(password) >= self.min_length,
+            "uppercase": any("A" <= char <= "Z" for char in password),
+            "lowercase": any("a" <= char <= "z" for char in password),
+            "number": any("0" <= char <= "9" for char in password),
+            "symbol": bool(_SYMBOL.search(password) or _INNER_SPACE.match(password)),
+        }
+        return [rule.code for rule in self.rules() if not checks[rule.code]]
+
+
+def password_policy_current() -> PasswordPolicy:
+    """The policy the pool enforces; the settings' policy where the pool cannot be read (no IAM credentials)."""
+    try:
+        description = pool.user_pool_description()
+    except Exception as exc:  # the pool's policy only refines the settings': reading it must never break sign-up
+        logger.warning("signup.password_policy read=failed error=%s", type(exc).__name__)
+        description = None
+    if description is not None and (policy := PasswordPolicy.from_pool(description)) is not None:
+        return policy
+    return PasswordPolicy.from_settings()
