@@ -131,6 +131,14 @@ class LimitExceeded(Throttled):
     code = "limit_exceeded"
 
 
+class RateLimited(PortalError):
+    """The portal's own rate limit (signup.ratelimits): nothing was sent to Cognito."""
+
+    code = "rate_limited"
+    message = _("You have tried this too often. Please wait a few minutes and try again.")
+    status = 429
+
+
 # --- The service is unavailable: a configuration or operations problem, never the user's ---------------------------
 
 

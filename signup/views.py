@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import forms
@@ -20,12 +21,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
-from signup import errors, services
+from signup import errors, ratelimits, services
 from signup.client_ip import client_ip
 from signup.cognito import RequestContext
-from signup.forms import ConfirmForm, ResumeForm, SignUpForm
+from signup.forms import HONEYPOT_FIELD, USERNAME_MAX_LENGTH, ConfirmForm, ResumeForm, SignUpForm
 from signup.journey import Journey, journey_load
 from signup.selectors import attribute_field_list_active
+
+logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = {429: 10, 503: 30}
 
@@ -92,6 +95,24 @@ def _keep_session(request: HttpRequest, response: HttpResponse) -> None:
         response.status_code = status
 
 
+def _rate_limit(request: HttpRequest, action: str, *, username: str = "") -> HttpResponse | None:
+    """Count this attempt; the 429 page (nothing sent to Cognito) if it is over a limit, else None."""
+    try:
+        ratelimits.enforce(action, ip=client_ip(request), username=username)
+    except errors.RateLimited as error:
+        return _render(request, "signup/rate_limited.html", {}, error)
+    return None
+
+
+def _submitted_username(request: HttpRequest) -> str:
+    return str(request.POST.get("username", "")).strip()[: USERNAME_MAX_LENGTH + 1]
+
+
+def _journey_username(request: HttpRequest) -> str:
+    journey = journey_load(request.session)
+    return journey.username if journey else ""
+
+
 def _next_step(journey: Journey) -> HttpResponseRedirect:
     return redirect("signup:done" if journey.confirmed else "signup:confirm")
 
@@ -107,6 +128,12 @@ class SignUpView(View):
         return _render(request, self.template_name, {"form": self._form()})
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if limited := _rate_limit(request, "signup", username=_submitted_username(request)):
+            return limited
+        if request.POST.get(HONEYPOT_FIELD):
+            # A bot filled the field people never see: answer as a success would, do nothing.
+            logger.info("signup.register outcome=honeypot")
+            return redirect("signup:confirm")
         form = self._form(request.POST)
         if not form.is_valid():
             return _render(request, self.template_name, {"form": form})
@@ -146,6 +173,8 @@ class ConfirmView(View):
         return _confirm_page(request, journey, ConfirmForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if limited := _rate_limit(request, "confirm", username=_journey_username(request)):
+            return limited
         journey = journey_load(request.session)
         if journey is None:
             return redirect("signup:signup")
@@ -170,6 +199,8 @@ class ResendView(View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest) -> HttpResponseBase:
+        if limited := _rate_limit(request, "resend", username=_journey_username(request)):
+            return limited
         try:
             journey = services.signup_resend(
                 session=request.session,
@@ -204,6 +235,8 @@ class ResumeView(View):
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if limited := _rate_limit(request, "resume", username=_submitted_username(request)):
+            return limited
         form = ResumeForm(request.POST)
         if not form.is_valid():
             return _render(request, self.template_name, {"form": form})
