@@ -349,6 +349,7 @@ def _call(operation: str, params: dict[str, Any], *, client: Any = None) -> Any:
     except botocore.exceptions.ParamValidationError as exc:
         # The form validates everything the model checks; reaching this is a bug in our validation, not the user's.
         raise errors.InvalidParameter(detail=type(exc).__name__) from None
-    except (botocore.exceptions.BotoCoreError, ValueError) as exc:
+    except (botocore.exceptions.BotoCoreError, ValueError, AttributeError, TypeError, KeyError) as exc:
         # Malformed replies, connection resets, ... The exception text may echo parameters, so only its type.
+        # botocore's parser raises AttributeError/TypeError on a reply that is JSON but not an object (fault tests).
         raise errors.CognitoBadResponse(detail=type(exc).__name__) from None

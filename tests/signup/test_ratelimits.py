@@ -84,8 +84,7 @@ def test_b6_one_ip_over_its_sign_up_limit_gets_a_429_page_and_cognito_is_not_cal
 def test_b6_a_spoofed_x_forwarded_for_does_not_change_the_ip_bucket(client, stubber, settings):
     settings.SIGNUP_RATE_LIMIT = "signup:2/m/ip"
     statuses = [
-        client.post("/signup/", form_data(password=""), HTTP_X_FORWARDED_FOR=f"6.6.6.{n}").status_code
-        for n in range(3)
+        client.post("/signup/", form_data(password=""), HTTP_X_FORWARDED_FOR=f"6.6.6.{n}").status_code for n in range(3)
     ]
     assert statuses == [200, 200, 429]
 
