@@ -169,6 +169,9 @@ COGNITO_CONNECT_TIMEOUT = env.float("COGNITO_CONNECT_TIMEOUT", default=2.0)
 COGNITO_READ_TIMEOUT = env.float("COGNITO_READ_TIMEOUT", default=5.0)
 # At least as many pooled connections as threads per worker, so no request waits for a connection.
 COGNITO_MAX_POOL_CONNECTIONS = env.int("COGNITO_MAX_POOL_CONNECTIONS", default=max(10, env.int("GUNICORN_THREADS", 8)))
+# Circuit breaker: after this many consecutive "unavailable" outcomes, fail fast for this many seconds (0 = off).
+COGNITO_BREAKER_FAILURES = env.int("COGNITO_BREAKER_FAILURES", default=5)
+COGNITO_BREAKER_RESET_SECONDS = env.float("COGNITO_BREAKER_RESET_SECONDS", default=30.0)
 COGNITO_USER_CONTEXT_DATA = env.bool("COGNITO_USER_CONTEXT_DATA", default=not COGNITO_LOCAL)
 COGNITO_CONTEXT_DATA_SCRIPT_URL = env(
     "COGNITO_CONTEXT_DATA_SCRIPT_URL",

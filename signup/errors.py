@@ -186,3 +186,9 @@ class CognitoTimeout(ServiceUnavailable):
 
 class CognitoBadResponse(ServiceUnavailable):
     code = "cognito_bad_response"
+
+
+class CognitoCircuitOpen(ServiceUnavailable):
+    """Cognito failed repeatedly just now; the call was not attempted (signup.breaker)."""
+
+    code = "cognito_circuit_open"

@@ -193,3 +193,16 @@ def test_d1_d5_a_failing_cognito_on_confirm_keeps_the_journey_and_answers_friend
     assert elapsed < READ_TIMEOUT + 1
     assert stand_in.calls == ["SignUp", "ConfirmSignUp"]
     assertContains(client.get("/signup/confirm/"), "Enter your confirmation code")
+
+
+def test_d3_a_cognito_that_keeps_failing_is_no_longer_called_until_the_circuit_resets(client, stand_in, settings):
+    settings.SIGNUP_RATE_LIMIT = "off"
+    stand_in.reply = Reply(status=500, body=aws_error("InternalErrorException"))
+    for _ in range(settings.COGNITO_BREAKER_FAILURES):
+        client.post("/signup/", form_data())
+
+    started = time.monotonic()
+    response = client.post("/signup/", form_data())
+
+    assert_friendly(response, 503, "cognito_circuit_open", time.monotonic() - started)
+    assert stand_in.count("SignUp") == settings.COGNITO_BREAKER_FAILURES
