@@ -119,7 +119,8 @@ def enforce(action: str, *, ip: str, username: str = "") -> None:
     Every bucket of the action is counted, so an attacker rotating IPs still fills the username bucket. A cache
     that does not answer fails open (logged): the limits protect Cognito's quota, the page must still work.
     """
-    values = {"ip": ip, "username": username}
+    # Requests whose address could not be determined share one bucket rather than escaping the IP limit.
+    values = {"ip": ip or "unknown", "username": username}
     now = time.time()
     retry_after = 0
     for rate in configured_rates():
@@ -133,6 +134,13 @@ def enforce(action: str, *, ip: str, username: str = "") -> None:
             return
         if count > rate.count:
             retry_after = max(retry_after, wait)
-            logger.warning("ratelimit.hit action=%s key=%s limit=%s/%ss", action, rate.key, rate.count, rate.period)
+            logger.warning(
+                "ratelimit.hit action=%s key=%s limit=%s/%ss client_ip=%s",
+                action,
+                rate.key,
+                rate.count,
+                rate.period,
+                values["ip"],
+            )
     if retry_after:
         raise errors.RateLimited(retry_after=retry_after)

@@ -102,6 +102,24 @@ def test_b6_one_username_from_rotating_ips_is_limited_by_its_own_bucket(client, 
     assert client.post("/signup/", form_data(username="ALICE", password="")).status_code == 429
 
 
+def test_b6_requests_without_a_known_address_share_one_bucket(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "signup:2/m/ip"
+    statuses = [
+        client.post("/signup/", form_data(username=f"u{n}", password=""), REMOTE_ADDR="").status_code for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
+def test_b6_a_rate_limit_hit_is_logged_with_the_client_ip_from_the_one_helper(client, stubber, settings, caplog):
+    settings.DJANGO_TRUSTED_PROXY_COUNT = 1
+    settings.SIGNUP_RATE_LIMIT = "signup:1/m/ip"
+    for _ in range(2):
+        client.post("/signup/", form_data(password=""), HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    (hit,) = [r.getMessage() for r in caplog.records if "ratelimit.hit" in r.getMessage()]
+    assert "action=signup key=ip" in hit
+    assert "client_ip=203.0.113.9" in hit
+
+
 def test_b6_the_cache_holds_no_usernames_only_keyed_hashes(client, stubber, settings):
     settings.SIGNUP_RATE_LIMIT = "signup:5/h/username"
     client.post("/signup/", form_data(username="carol.unique", password=""))
