@@ -101,6 +101,7 @@ def signup_current(*, session: SessionBase) -> Journey:
     return journey
 
 
+@sensitive_variables("code")
 def signup_confirm(*, session: SessionBase, code: str, context: RequestContext) -> Journey:
     """Confirm the username held in the session with the code the user typed."""
     journey = signup_current(session=session)

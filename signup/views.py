@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET
 
 from signup import errors, ratelimits, services
@@ -127,6 +127,8 @@ class SignUpView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         return _render(request, self.template_name, {"form": self._form()})
 
+    # `data` holds the cleaned password: keep it out of error reports, like the POST parameters.
+    @method_decorator(sensitive_variables("data"))
     def post(self, request: HttpRequest) -> HttpResponse:
         if limited := _rate_limit(request, "signup", username=_submitted_username(request)):
             return limited
