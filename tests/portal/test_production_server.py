@@ -16,6 +16,7 @@ import pytest
 from tests.portal.production import BASE_DIR, PYTHON, production_env, run_manage
 
 HOST = "portal.example.com"
+CLIENT_SECRET = "prodcheck7secret0value1abcdefghijklmnopqrstuvwxyz23456"
 
 
 def free_port() -> int:
@@ -32,6 +33,7 @@ def server(tmp_path_factory):
         DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
         DJANGO_STATIC_ROOT=str(tmp / "static"),
         DJANGO_TRUST_X_FORWARDED_PROTO="true",
+        COGNITO_CLIENT_SECRET=CLIENT_SECRET,
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="1",
         GUNICORN_THREADS="2",
@@ -117,3 +119,13 @@ def test_threaded_workers_an_access_log_with_request_ids_and_no_control_socket(s
     assert "request_id=access-log-check" in log
     assert "Control socket" not in log
     assert not (server["tmp"] / ".gunicorn").exists()
+
+
+def test_d6_the_client_secret_is_in_no_page_and_no_static_file(server):
+    for path in ("/signup/", "/signup/resume/", "/no-such-page/"):
+        _, body = fetch(server, path)
+        assert CLIENT_SECRET.encode() not in body, path
+    static_files = [path for path in (server["tmp"] / "static").rglob("*") if path.is_file()]
+    assert static_files
+    for path in static_files:
+        assert CLIENT_SECRET.encode() not in path.read_bytes(), path
