@@ -146,7 +146,13 @@ def test_c2_state_changes_only_by_post(client, stubber, path, method):
 
 def test_c5_the_admin_pages_need_no_inline_script_or_style(admin_client):
     """The admin works under the same CSP: none of its pages carries an inline script, handler or style."""
-    for path in ("/admin/", "/admin/signup/attributefield/", "/admin/signup/attributefield/add/", "/admin/auth/user/"):
+    for path in (
+        "/admin/",
+        "/admin/signup/attributefield/",
+        "/admin/signup/attributefield/add/",
+        "/admin/signup/attributefield/preview/",
+        "/admin/auth/user/",
+    ):
         response = admin_client.get(path)
         assert response.status_code == 200, path
         html = response.content.decode()

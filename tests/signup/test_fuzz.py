@@ -83,23 +83,37 @@ EXTRA_KEYS = st.dictionaries(
     max_size=2,
 )
 
+# Every input type, lengths, a pattern, a number range, choices and every destination (issue 3's options).
 CONFIGURED_FIELDS = [
-    ("given_name", "text", False),
-    ("phone_number", "tel", False),
-    ("birthdate", "date", False),
-    ("website", "url", False),
-    ("custom:age", "number", False),
-    ("custom:company", "textarea", False),
-    ("custom:newsletter", "checkbox", False),
+    {"attribute_name": "given_name", "input_type": "text", "min_length": 2, "max_length": 40},
+    {"attribute_name": "phone_number", "input_type": "tel", "phone_region": "DE"},
+    {"attribute_name": "birthdate", "input_type": "date"},
+    {"attribute_name": "website", "input_type": "url"},
+    {"attribute_name": "custom:age", "input_type": "number", "min_value": 16, "max_value": 130},
+    {"attribute_name": "custom:company", "input_type": "textarea"},
+    {"attribute_name": "custom:newsletter", "input_type": "checkbox"},
+    {
+        "attribute_name": "custom:plan",
+        "input_type": "select",
+        "choices": [{"value": "free", "label": "Free"}, {"value": "pro", "label": "Pro"}],
+    },
+    {
+        "attribute_name": "custom:invite",
+        "input_type": "text",
+        "regex": r"^[A-Z]{4}-[0-9]{4}$",
+        "regex_message": "Four letters, a dash, four digits.",
+        "destination": "validation_data",
+    },
+    {"attribute_name": "custom:source", "input_type": "text", "destination": "client_metadata"},
 ]
 
 
 @pytest.fixture
 def configured_fields(db):
-    for position, (name, input_type, required) in enumerate(CONFIGURED_FIELDS, start=20):
-        AttributeField.objects.create(
-            attribute_name=name, label=name.title(), input_type=input_type, required=required, position=position
-        )
+    for position, options in enumerate(CONFIGURED_FIELDS, start=20):
+        field = AttributeField(label=options["attribute_name"].title(), position=position, **options)
+        field.full_clean()
+        field.save()
     return attribute_field_list_active()
 
 
