@@ -72,7 +72,7 @@ def signup_register(
         raise
     except errors.PortalError as error:
         logger.log(
-            logging.WARNING if isinstance(error, errors.ServiceUnavailable) else logging.INFO,
+            logging.WARNING if isinstance(error, (errors.ServiceUnavailable, errors.Throttled)) else logging.INFO,
             "signup.register outcome=%s cognito_error=%s",
             error.code,
             error.detail.split(":", 1)[0],

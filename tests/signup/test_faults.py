@@ -6,7 +6,9 @@ SignUp reaching the stand-in per submission (SignUp is not idempotent: no automa
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -206,3 +208,20 @@ def test_d3_a_cognito_that_keeps_failing_is_no_longer_called_until_the_circuit_r
 
     assert_friendly(response, 503, "cognito_circuit_open", time.monotonic() - started)
     assert stand_in.count("SignUp") == settings.COGNITO_BREAKER_FAILURES
+
+
+def test_d5_throttling_is_logged_as_a_warning_with_the_request_id(client, stand_in, caplog):
+    stand_in.reply = Reply(status=400, body=aws_error("TooManyRequestsException", "Rate exceeded"))
+    (console,) = [handler for handler in logging.getLogger().handlers if handler.name == "console"]
+    previous = console.setStream(io.StringIO())
+    try:
+        response = client.post("/signup/", form_data(), HTTP_X_REQUEST_ID="throttle-check-1")
+        output = console.stream.getvalue()
+    finally:
+        console.setStream(previous)
+
+    assert response.status_code == 429
+    (record,) = [r for r in caplog.records if r.name == "signup.services"]
+    assert record.levelname == "WARNING"
+    assert "outcome=too_many_requests" in record.getMessage()
+    assert "WARNING signup.services [throttle-check-1] signup.register outcome=too_many_requests" in output
