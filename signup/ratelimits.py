@@ -113,18 +113,22 @@ def _hit(key: str, period: int) -> int:
         return 1
 
 
-def enforce(action: str, *, ip: str, username: str = "") -> None:
-    """Count one attempt at `action` and raise errors.RateLimited if any of its buckets is over its limit.
+def enforce(action: str, *, ip: str | None = None, username: str | None = None) -> None:
+    """Count one attempt at `action` in the buckets of the keys given (None: not counted this time) and raise
+    errors.RateLimited if any of them is over its limit.
 
-    Every bucket of the action is counted, so an attacker rotating IPs still fills the username bucket. A cache
-    that does not answer fails open (logged): the limits protect Cognito's quota, the page must still work.
+    The buckets are independent, so an attacker rotating IPs still fills the username's bucket. A cache that does
+    not answer fails open (logged): the limits protect Cognito's quota, the page must still work.
     """
-    # Requests whose address could not be determined share one bucket rather than escaping the IP limit.
-    values = {"ip": ip or "unknown", "username": username}
+    values = {
+        # Requests whose address could not be determined share one bucket rather than escaping the IP limit.
+        "ip": None if ip is None else (ip or "unknown"),
+        "username": username or None,
+    }
     now = time.time()
     retry_after = 0
     for rate in configured_rates():
-        if rate.action != action or not values[rate.key]:
+        if rate.action != action or values[rate.key] is None:
             continue
         key, wait = _bucket(rate, values[rate.key], now)
         try:
@@ -140,7 +144,7 @@ def enforce(action: str, *, ip: str, username: str = "") -> None:
                 rate.key,
                 rate.count,
                 rate.period,
-                values["ip"],
+                values["ip"] or "-",
             )
     if retry_after:
         raise errors.RateLimited(retry_after=retry_after)

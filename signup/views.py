@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 from signup import errors, ratelimits, services
 from signup.client_ip import client_ip
 from signup.cognito import RequestContext
-from signup.forms import HONEYPOT_FIELD, USERNAME_MAX_LENGTH, ConfirmForm, ResumeForm, SignUpForm
+from signup.forms import HONEYPOT_FIELD, ConfirmForm, ResumeForm, SignUpForm
 from signup.journey import Journey, journey_load
 from signup.selectors import attribute_field_list_active
 
@@ -95,17 +95,19 @@ def _keep_session(request: HttpRequest, response: HttpResponse) -> None:
         response.status_code = status
 
 
-def _rate_limit(request: HttpRequest, action: str, *, username: str = "") -> HttpResponse | None:
-    """Count this attempt; the 429 page (nothing sent to Cognito) if it is over a limit, else None."""
+def _rate_limit(
+    request: HttpRequest, action: str, *, by_ip: bool = True, username: str | None = None
+) -> HttpResponse | None:
+    """Count this attempt; the 429 page (nothing sent to Cognito) if it is over a limit, else None.
+
+    Every POST counts against the client IP; the username's bucket counts only attempts that would reach Cognito
+    (local validation passed), so someone correcting typos is not locked out of their own username.
+    """
     try:
-        ratelimits.enforce(action, ip=client_ip(request), username=username)
+        ratelimits.enforce(action, ip=client_ip(request) if by_ip else None, username=username)
     except errors.RateLimited as error:
         return _render(request, "signup/rate_limited.html", {}, error)
     return None
-
-
-def _submitted_username(request: HttpRequest) -> str:
-    return str(request.POST.get("username", "")).strip()[: USERNAME_MAX_LENGTH + 1]
 
 
 def _journey_username(request: HttpRequest) -> str:
@@ -130,7 +132,7 @@ class SignUpView(View):
     # `data` holds the cleaned password: keep it out of error reports, like the POST parameters.
     @method_decorator(sensitive_variables("data"))
     def post(self, request: HttpRequest) -> HttpResponse:
-        if limited := _rate_limit(request, "signup", username=_submitted_username(request)):
+        if limited := _rate_limit(request, "signup"):
             return limited
         if request.POST.get(HONEYPOT_FIELD):
             # A bot filled the field people never see: answer as a success would, do nothing.
@@ -140,6 +142,8 @@ class SignUpView(View):
         if not form.is_valid():
             return _render(request, self.template_name, {"form": form})
         data = form.cleaned_data
+        if limited := _rate_limit(request, "signup", by_ip=False, username=data["username"]):
+            return limited
         try:
             journey = services.signup_register(
                 session=request.session,
@@ -175,7 +179,7 @@ class ConfirmView(View):
         return _confirm_page(request, journey, ConfirmForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        if limited := _rate_limit(request, "confirm", username=_journey_username(request)):
+        if limited := _rate_limit(request, "confirm"):
             return limited
         journey = journey_load(request.session)
         if journey is None:
@@ -183,6 +187,8 @@ class ConfirmView(View):
         form = ConfirmForm(request.POST)
         if not form.is_valid():
             return _confirm_page(request, journey, form)
+        if limited := _rate_limit(request, "confirm", by_ip=False, username=journey.username):
+            return limited
         try:
             journey = services.signup_confirm(
                 session=request.session, code=form.cleaned_data["code"], context=_request_context(request)
@@ -237,11 +243,13 @@ class ResumeView(View):
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        if limited := _rate_limit(request, "resume", username=_submitted_username(request)):
+        if limited := _rate_limit(request, "resume"):
             return limited
         form = ResumeForm(request.POST)
         if not form.is_valid():
             return _render(request, self.template_name, {"form": form})
+        if limited := _rate_limit(request, "resume", by_ip=False, username=form.cleaned_data["username"]):
+            return limited
         try:
             journey = services.signup_resume(
                 session=request.session, username=form.cleaned_data["username"], context=_request_context(request)

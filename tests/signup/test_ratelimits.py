@@ -89,17 +89,33 @@ def test_b6_a_spoofed_x_forwarded_for_does_not_change_the_ip_bucket(client, stub
     assert statuses == [200, 200, 429]
 
 
+def taken(stubber, times=1):
+    """Cognito answers "username exists": a submission that passed local validation and reached Cognito."""
+    for _ in range(times):
+        stubber.add_client_error("sign_up", service_error_code="UsernameExistsException")
+
+
 def test_b6_one_username_from_rotating_ips_is_limited_by_its_own_bucket(client, stubber, settings):
     settings.DJANGO_TRUSTED_PROXY_COUNT = 1
     settings.SIGNUP_RATE_LIMIT = "signup:100/m/ip,signup:2/h/username"
+    taken(stubber, 2)
     statuses = [
-        client.post("/signup/", form_data(password=""), HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
-        for n in range(3)
+        client.post("/signup/", form_data(), HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(3)
     ]
-    assert statuses == [200, 200, 429]
-    # Another username from the same addresses is not affected, and case does not make a new bucket.
-    assert client.post("/signup/", form_data(username="bob", password="")).status_code == 200
-    assert client.post("/signup/", form_data(username="ALICE", password="")).status_code == 429
+    assert statuses == [200, 200, 429]  # the third never reaches Cognito
+    # Case does not make a new bucket; another username from the same addresses is not affected.
+    assert client.post("/signup/", form_data(username="ALICE")).status_code == 429
+    taken(stubber)
+    assert client.post("/signup/", form_data(username="bob")).status_code == 200
+
+
+def test_b6_the_username_bucket_counts_only_attempts_that_reach_cognito(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "signup:1/h/username"
+    for _ in range(5):  # typos and a too-short password: fixed locally, never sent, never counted
+        assert client.post("/signup/", form_data(password="short")).status_code == 200
+    expect_sign_up(stubber)
+    assertRedirects(client.post("/signup/", form_data()), "/signup/confirm/", fetch_redirect_response=False)
+    assert client.post("/signup/", form_data()).status_code == 429
 
 
 def test_b6_requests_without_a_known_address_share_one_bucket(client, stubber, settings):
@@ -122,7 +138,8 @@ def test_b6_a_rate_limit_hit_is_logged_with_the_client_ip_from_the_one_helper(cl
 
 def test_b6_the_cache_holds_no_usernames_only_keyed_hashes(client, stubber, settings):
     settings.SIGNUP_RATE_LIMIT = "signup:5/h/username"
-    client.post("/signup/", form_data(username="carol.unique", password=""))
+    taken(stubber)
+    client.post("/signup/", form_data(username="carol.unique"))
     keys = [key for key in cache._cache if "ratelimit" in key]
     assert keys
     assert not any("carol" in key for key in keys)
@@ -134,8 +151,9 @@ def test_b6_off_disables_the_limits(client, stubber, settings):
 
 
 def test_b6_the_default_limits_allow_a_person_several_tries(client, stubber):
-    assert {client.post("/signup/", form_data(password="")).status_code for _ in range(5)} == {200}
-    assert client.post("/signup/", form_data(password="")).status_code == 429  # 5/h per username
+    taken(stubber, 5)
+    assert {client.post("/signup/", form_data()).status_code for _ in range(5)} == {200}
+    assert client.post("/signup/", form_data()).status_code == 429  # 5/h per username
 
 
 def test_b6_a_cache_outage_fails_open(client, stubber, monkeypatch, caplog):
@@ -156,8 +174,21 @@ def start_journey(client, stubber):
     client.post("/signup/", form_data())
 
 
+def wrong_code(stubber, times=1):
+    for _ in range(times):
+        stubber.add_client_error("confirm_sign_up", service_error_code="CodeMismatchException")
+
+
 def test_b6_confirm_is_limited_per_username_in_the_session(client, stubber, settings):
     settings.SIGNUP_RATE_LIMIT = "confirm:2/h/username"
+    start_journey(client, stubber)
+    wrong_code(stubber, 2)
+    statuses = [client.post("/signup/confirm/", {"code": "123456"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_b6_confirm_is_limited_per_ip_even_for_malformed_codes(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "confirm:2/m/ip"
     start_journey(client, stubber)
     statuses = [client.post("/signup/confirm/", {"code": "12"}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
@@ -166,8 +197,9 @@ def test_b6_confirm_is_limited_per_username_in_the_session(client, stubber, sett
 def test_b6_a_tampered_username_in_a_confirm_post_does_not_escape_the_session_bucket(client, stubber, settings):
     settings.SIGNUP_RATE_LIMIT = "confirm:1/h/username"
     start_journey(client, stubber)
-    client.post("/signup/confirm/", {"code": "12", "username": "someone-else"})
-    assert client.post("/signup/confirm/", {"code": "12", "username": "another"}).status_code == 429
+    wrong_code(stubber)
+    client.post("/signup/confirm/", {"code": "123456", "username": "someone-else"})
+    assert client.post("/signup/confirm/", {"code": "123456", "username": "another"}).status_code == 429
 
 
 def test_b6_resend_is_limited_and_cognito_is_not_called_over_the_limit(client, stubber, settings):
@@ -183,8 +215,11 @@ def test_b6_resend_is_limited_and_cognito_is_not_called_over_the_limit(client, s
 
 def test_b6_resume_is_limited_per_submitted_username(client, stubber, settings):
     settings.SIGNUP_RATE_LIMIT = "resume:1/h/username"
-    assert client.post("/signup/resume/", {"username": "dave x"}).status_code == 200  # invalid: never sent
-    response = client.post("/signup/resume/", {"username": "dave x"})
+    stubber.add_client_error(
+        "resend_confirmation_code", service_error_code="InvalidParameterException", service_message="User is confirmed"
+    )
+    assert client.post("/signup/resume/", {"username": "dave"}).status_code == 200
+    response = client.post("/signup/resume/", {"username": "dave"})
     assert response.status_code == 429
     assertContains(response, "Too many attempts", status_code=429)
 
