@@ -4,6 +4,7 @@ settings from the environment) and DJANGO_DEBUG=false, over real HTTP on a free 
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import signal
 import socket
@@ -34,6 +35,7 @@ def server(tmp_path_factory):
         DJANGO_STATIC_ROOT=str(tmp / "static"),
         DJANGO_TRUST_X_FORWARDED_PROTO="true",
         COGNITO_CLIENT_SECRET=CLIENT_SECRET,
+        DJANGO_LOG_FORMAT="json",
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="1",
         GUNICORN_THREADS="2",
@@ -129,3 +131,14 @@ def test_d6_the_client_secret_is_in_no_page_and_no_static_file(server):
     assert static_files
     for path in static_files:
         assert CLIENT_SECRET.encode() not in path.read_bytes(), path
+
+
+def test_f2_with_the_json_log_format_the_portals_lines_are_json_with_the_request_id(server):
+    fetch(server, "/no-such-page/", headers={"X-Request-ID": "json-log-check"})  # Django logs the 404
+    time.sleep(0.3)
+    lines = Path(server["log"].name).read_text().splitlines()
+    entries = [json.loads(line) for line in lines if line.startswith("{")]
+    (entry,) = [entry for entry in entries if entry["request_id"] == "json-log-check"]
+    assert entry["level"] == "WARNING"
+    assert entry["logger"] == "django.request"
+    assert entry["message"] == "Not Found: /no-such-page/"
