@@ -141,3 +141,8 @@ def test_f2_an_unknown_log_format_stops_the_start_up():
     result = run_manage("check", env=production_env(DJANGO_LOG_FORMAT="xml"))
     assert result.returncode != 0
     assert "DJANGO_LOG_FORMAT" in result.stderr
+
+
+def test_d1_the_cognito_connection_pool_is_at_least_as_large_as_the_gunicorn_threads():
+    env = production_env(GUNICORN_THREADS="32")
+    assert settings_in(env, "COGNITO_MAX_POOL_CONNECTIONS")["COGNITO_MAX_POOL_CONNECTIONS"] == 32
