@@ -1,22 +1,46 @@
-"""gunicorn's production configuration: `gunicorn -c gunicorn.conf.py --no-control-socket portal.wsgi:application`.
+"""gunicorn settings for production, all from the environment (see docs/production.md).
 
-Threaded workers, because a sign-up spends nearly all its time waiting for Cognito: one worker per core, and many
-threads per worker (docs/benchmarks.md: with 8 threads per worker, a 100 ms Cognito capped a 2-core instance near
-120 sign-ups/s, because a load balancer's keep-alive connections are not spread evenly over the workers). Every
-value can be changed from the environment.
+    gunicorn portal.wsgi:application          # picks this file up from the working directory
+
+Threaded workers: a sign-up spends most of its time waiting for Cognito, so threads (not processes) absorb that
+wait: one worker per core and many threads per worker (docs/benchmarks.md: with 8 threads per worker, a 100 ms
+Cognito capped a 2-core instance near 120 sign-ups/s, because keep-alive connections are not spread evenly over the
+workers). Keep COGNITO_MAX_POOL_CONNECTIONS >= GUNICORN_THREADS (the settings default and post_fork do this).
 """
 
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 worker_class = "gthread"
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "32"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-# gunicorn 27 opens a control socket at ~/.gunicorn/gunicorn.ctl by default, and a second instance silently takes
-# it over; the portal does not use it.
+workers = _int("GUNICORN_WORKERS", 2)
+threads = _int("GUNICORN_THREADS", 32)
+# A request that takes longer than this kills its worker. Cognito calls end well before (connect 2 s + read 5 s).
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+# Longer than the load balancer's idle timeout is wrong; shorter is fine (ALB default idle timeout: 60 s).
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 0)
+
+# Logs to stdout/stderr for the platform to collect; the access log carries the request id the portal returns.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
+
+# The portal alone decides what to trust of X-Forwarded-* (DJANGO_TRUSTED_PROXY_COUNT,
+# DJANGO_TRUST_X_FORWARDED_PROTO): gunicorn must not turn X-Forwarded-Proto into an https url scheme by itself.
+secure_scheme_headers: dict[str, str] = {}
+
+# gunicorn 27 opens a control socket at ~/.gunicorn/gunicorn.ctl by default, and a second gunicorn silently takes
+# over the same path. The portal does not use it.
 control_socket_disable = True
-wsgi_app = "portal.wsgi:application"
 
 
 def post_fork(server, worker):

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,11 +37,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "signup",
 ]
 
 MIDDLEWARE = [
+    # First: a request id for every log line, and health checks answered before host validation and the HTTPS
+    # redirect (load balancers probe targets by IP address over plain HTTP).
+    "portal.observability.RequestIdMiddleware",
+    "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -111,7 +120,7 @@ USE_TZ = True
 
 # STATIC FILES (whitenoise serves them with hashed names in production)
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -126,6 +135,34 @@ STORAGES = {
 DJANGO_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 if env.bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = False  # the Host header is checked against ALLOWED_HOSTS; X-Forwarded-Host is never trusted
+
+# SECURITY HEADERS AND COOKIES (https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/)
+# Production (DJANGO_DEBUG=false) is HTTPS-only by default; local development runs on plain HTTP.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+_secure_cookies = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _secure_cookies
+# __Host- cookies: Secure, path /, no Domain, so no sibling subdomain can set or shadow them.
+SESSION_COOKIE_NAME = "__Host-sessionid" if _secure_cookies else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if _secure_cookies else "csrftoken"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
+
+SILENCED_SYSTEM_CHECKS: list[str] = []
+if not SECURE_SSL_REDIRECT and not DEBUG:
+    # W008: the operator turned the redirect off because the load balancer redirects HTTP to HTTPS (checklist C9).
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
+if not SECURE_HSTS_PRELOAD:
+    # W021: preloading is a one-way commitment for the whole domain; HSTS itself (C4) is on. Opt in explicitly.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # COGNITO
 # Without a user pool id the portal runs against the embedded local Cognito (see localcognito/), which fills
@@ -139,13 +176,33 @@ COGNITO_CLIENT_SECRET = env("COGNITO_CLIENT_SECRET", default="")
 COGNITO_CONNECT_TIMEOUT = env.float("COGNITO_CONNECT_TIMEOUT", default=2.0)
 COGNITO_READ_TIMEOUT = env.float("COGNITO_READ_TIMEOUT", default=5.0)
 # At least as many pooled connections as threads per worker, so no request waits for a connection.
-COGNITO_MAX_POOL_CONNECTIONS = env.int("COGNITO_MAX_POOL_CONNECTIONS", default=max(10, env.int("GUNICORN_THREADS", 8)))
+COGNITO_MAX_POOL_CONNECTIONS = env.int("COGNITO_MAX_POOL_CONNECTIONS", default=max(10, env.int("GUNICORN_THREADS", 32)))
+# Circuit breaker: after this many consecutive "unavailable" outcomes, fail fast for this many seconds (0 = off).
+COGNITO_BREAKER_FAILURES = env.int("COGNITO_BREAKER_FAILURES", default=5)
+COGNITO_BREAKER_RESET_SECONDS = env.float("COGNITO_BREAKER_RESET_SECONDS", default=30.0)
 COGNITO_USER_CONTEXT_DATA = env.bool("COGNITO_USER_CONTEXT_DATA", default=not COGNITO_LOCAL)
 COGNITO_CONTEXT_DATA_SCRIPT_URL = env(
     "COGNITO_CONTEXT_DATA_SCRIPT_URL",
     default=f"https://amazon-cognito-assets.{COGNITO_REGION}.amazoncognito.com/amazon-cognito-advanced-security-data.min.js",
 )
 COGNITO_ANALYTICS_ENDPOINT_ID = env("COGNITO_ANALYTICS_ENDPOINT_ID", default="")
+
+# CONTENT SECURITY POLICY (django-csp 4): our own files only, plus Cognito's risk script when it is collected.
+# No 'unsafe-inline' anywhere: the pages carry no inline scripts, event handlers or style attributes.
+_script_src = [SELF]
+if COGNITO_USER_CONTEXT_DATA:
+    _script_url = urlsplit(COGNITO_CONTEXT_DATA_SCRIPT_URL)
+    _script_src.append(f"{_script_url.scheme}://{_script_url.netloc}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": _script_src,
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # SIGN-UP JOURNEY
 SIGNUP_RESEND_COOLDOWN = env.int("SIGNUP_RESEND_COOLDOWN", default=30)
@@ -160,11 +217,28 @@ if COGNITO_LOCAL:
     INSTALLED_APPS.insert(INSTALLED_APPS.index("django.contrib.staticfiles"), "localcognito")
 
 # LOGGING: botocore prints request parameters (the password) at DEBUG, so its loggers stay at WARNING.
+# Every line carries the request id; emails and phone numbers are masked (portal.observability).
+DJANGO_LOG_FORMAT = env("DJANGO_LOG_FORMAT", default="plain")
+if DJANGO_LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be 'plain' or 'json', not {DJANGO_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "portal.observability.RequestIdFilter"},
+        "redact": {"()": "portal.observability.RedactFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "portal.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": DJANGO_LOG_FORMAT,
+            "filters": ["request_id", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {name: {"level": "WARNING"} for name in ("botocore", "boto3", "urllib3", "s3transfer")},
 }

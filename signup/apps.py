@@ -6,4 +6,6 @@ class SignupConfig(AppConfig):
     verbose_name = "Sign-up"
 
     def ready(self) -> None:
-        from signup import checks, selectors  # noqa: F401  (registers system checks and cache invalidation)
+        from signup import checks, ratelimits, selectors  # noqa: F401  (registers system checks and cache invalidation)
+
+        ratelimits.check_configuration()  # a malformed SIGNUP_RATE_LIMIT stops the start-up

@@ -25,6 +25,7 @@ from django.core.signals import setting_changed
 from django.views.decorators.debug import sensitive_variables
 
 from signup import errors
+from signup.breaker import CircuitBreaker
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ class RequestContext:
 
 _clients: dict[str, Any] = {}
 _clients_lock = threading.Lock()
+_breakers: dict[str, CircuitBreaker] = {}
 
 
 def _make_client(*, retries: int) -> Any:
@@ -119,6 +121,21 @@ def admin_client() -> Any:
 def reset_clients(**_: Any) -> None:
     with _clients_lock:
         _clients.clear()
+        _breakers.clear()
+
+
+def public_circuit() -> CircuitBreaker:
+    """The circuit breaker in front of the public calls (admin reads without credentials must not open it)."""
+    breaker = _breakers.get("public")
+    if breaker is None:
+        with _clients_lock:
+            breaker = _breakers.setdefault(
+                "public",
+                CircuitBreaker(
+                    failures=settings.COGNITO_BREAKER_FAILURES, reset_after=settings.COGNITO_BREAKER_RESET_SECONDS
+                ),
+            )
+    return breaker
 
 
 def _on_setting_changed(*, setting: str, **_: Any) -> None:
@@ -334,7 +351,21 @@ def _retry_after(response: Any) -> int | None:
 
 @sensitive_variables("params")
 def _call(operation: str, params: dict[str, Any], *, client: Any = None) -> Any:
-    client = client or public_client()
+    if client is not None:
+        return _call_once(operation, params, client=client)
+    circuit = public_circuit()
+    circuit.before_call()
+    try:
+        response = _call_once(operation, params, client=public_client())
+    except errors.PortalError as error:
+        circuit.record(error)
+        raise
+    circuit.record(None)
+    return response
+
+
+@sensitive_variables("params")
+def _call_once(operation: str, params: dict[str, Any], *, client: Any) -> Any:
     try:
         return getattr(client, operation)(**params)
     except botocore.exceptions.ClientError as exc:
@@ -349,6 +380,7 @@ def _call(operation: str, params: dict[str, Any], *, client: Any = None) -> Any:
     except botocore.exceptions.ParamValidationError as exc:
         # The form validates everything the model checks; reaching this is a bug in our validation, not the user's.
         raise errors.InvalidParameter(detail=type(exc).__name__) from None
-    except (botocore.exceptions.BotoCoreError, ValueError) as exc:
+    except (botocore.exceptions.BotoCoreError, ValueError, AttributeError, TypeError, KeyError) as exc:
         # Malformed replies, connection resets, ... The exception text may echo parameters, so only its type.
+        # botocore's parser raises AttributeError/TypeError on a reply that is JSON but not an object (fault tests).
         raise errors.CognitoBadResponse(detail=type(exc).__name__) from None

@@ -131,6 +131,14 @@ class LimitExceeded(Throttled):
     code = "limit_exceeded"
 
 
+class RateLimited(PortalError):
+    """The portal's own rate limit (signup.ratelimits): nothing was sent to Cognito."""
+
+    code = "rate_limited"
+    message = _("You have tried this too often. Please wait a few minutes and try again.")
+    status = 429
+
+
 # --- The service is unavailable: a configuration or operations problem, never the user's ---------------------------
 
 
@@ -178,3 +186,9 @@ class CognitoTimeout(ServiceUnavailable):
 
 class CognitoBadResponse(ServiceUnavailable):
     code = "cognito_bad_response"
+
+
+class CognitoCircuitOpen(ServiceUnavailable):
+    """Cognito failed repeatedly just now; the call was not attempted (signup.breaker)."""
+
+    code = "cognito_circuit_open"

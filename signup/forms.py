@@ -34,6 +34,9 @@ NUMBER_MAX_DECIMAL_PLACES = 10
 ENCODED_DATA_MAX_LENGTH = 131072
 ANALYTICS_ENDPOINT_ID = re.compile(r"^[A-Za-z0-9-]{1,256}\Z")
 CONFIRMATION_CODE = re.compile(r"^[0-9]{6}\Z")  # Cognito sends six digits
+# The sign-up page's honeypot input (templates/signup/signup.html): hidden from people, filled by naive bots. Not a
+# form field, so it never reaches cleaned data; not a Cognito standard attribute name, so it cannot collide.
+HONEYPOT_FIELD = "homepage"
 
 # Labels and help texts of the fields the portal ships with: admin-entered texts are shown through gettext, so
 # these (and any a deployment adds to its catalogue) appear in the user's language.

@@ -72,7 +72,7 @@ def signup_register(
         raise
     except errors.PortalError as error:
         logger.log(
-            logging.WARNING if isinstance(error, errors.ServiceUnavailable) else logging.INFO,
+            logging.WARNING if isinstance(error, (errors.ServiceUnavailable, errors.Throttled)) else logging.INFO,
             "signup.register outcome=%s cognito_error=%s",
             error.code,
             error.detail.split(":", 1)[0],
@@ -112,6 +112,7 @@ def signup_current(*, session: SessionBase) -> Journey:
     return journey
 
 
+@sensitive_variables("code")
 def signup_confirm(*, session: SessionBase, code: str, context: RequestContext) -> Journey:
     """Confirm the username held in the session with the code the user typed."""
     journey = signup_current(session=session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import forms
@@ -17,16 +18,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET
 
-from signup import errors, services
+from signup import errors, ratelimits, services
 from signup.client_ip import client_ip
 from signup.cognito import RequestContext
-from signup.forms import ConfirmForm, ResendForm, ResumeForm, SignUpForm
+from signup.forms import HONEYPOT_FIELD, ConfirmForm, ResendForm, ResumeForm, SignUpForm
 from signup.journey import Journey, journey_load
 from signup.password_policy import password_policy_current
 from signup.selectors import attribute_field_list_active
+
+logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = {429: 10, 503: 30}
 
@@ -93,6 +96,26 @@ def _keep_session(request: HttpRequest, response: HttpResponse) -> None:
         response.status_code = status
 
 
+def _rate_limit(
+    request: HttpRequest, action: str, *, by_ip: bool = True, username: str | None = None
+) -> HttpResponse | None:
+    """Count this attempt; the 429 page (nothing sent to Cognito) if it is over a limit, else None.
+
+    Every POST counts against the client IP; the username's bucket counts only attempts that would reach Cognito
+    (local validation passed), so someone correcting typos is not locked out of their own username.
+    """
+    try:
+        ratelimits.enforce(action, ip=client_ip(request) if by_ip else None, username=username)
+    except errors.RateLimited as error:
+        return _render(request, "signup/rate_limited.html", {}, error)
+    return None
+
+
+def _journey_username(request: HttpRequest) -> str:
+    journey = journey_load(request.session)
+    return journey.username if journey else ""
+
+
 def _next_step(journey: Journey) -> HttpResponseRedirect:
     return redirect("signup:done" if journey.confirmed else "signup:confirm")
 
@@ -112,11 +135,21 @@ class SignUpView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         return _render(request, self.template_name, {"form": self._form()})
 
+    # `data` holds the cleaned password: keep it out of error reports, like the POST parameters.
+    @method_decorator(sensitive_variables("data"))
     def post(self, request: HttpRequest) -> HttpResponse:
+        if limited := _rate_limit(request, "signup"):
+            return limited
+        if request.POST.get(HONEYPOT_FIELD):
+            # A bot filled the field people never see: answer as a success would, do nothing.
+            logger.info("signup.register outcome=honeypot")
+            return redirect("signup:confirm")
         form = self._form(request.POST)
         if not form.is_valid():
             return _render(request, self.template_name, {"form": form})
         data = form.cleaned_data
+        if limited := _rate_limit(request, "signup", by_ip=False, username=data["username"]):
+            return limited
         try:
             journey = services.signup_register(
                 session=request.session,
@@ -152,12 +185,16 @@ class ConfirmView(View):
         return _confirm_page(request, journey, ConfirmForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if limited := _rate_limit(request, "confirm"):
+            return limited
         journey = journey_load(request.session)
         if journey is None:
             return redirect("signup:signup")
         form = ConfirmForm(request.POST)
         if not form.is_valid():
             return _confirm_page(request, journey, form)
+        if limited := _rate_limit(request, "confirm", by_ip=False, username=journey.username):
+            return limited
         try:
             journey = services.signup_confirm(
                 session=request.session,
@@ -178,6 +215,8 @@ class ResendView(View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest) -> HttpResponseBase:
+        if limited := _rate_limit(request, "resend", username=_journey_username(request)):
+            return limited
         form = ResendForm(request.POST)
         encoded_data = form.cleaned_data["encoded_data"] if form.is_valid() else ""
         try:
@@ -214,9 +253,13 @@ class ResumeView(View):
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if limited := _rate_limit(request, "resume"):
+            return limited
         form = ResumeForm(request.POST)
         if not form.is_valid():
             return _render(request, self.template_name, {"form": form})
+        if limited := _rate_limit(request, "resume", by_ip=False, username=form.cleaned_data["username"]):
+            return limited
         try:
             journey = services.signup_resume(
                 session=request.session,

@@ -23,6 +23,19 @@ CASES = [
     pytest.param(1, "10.0.0.2", "203.0.113.7:5555", "203.0.113.7", id="IPv4 with port"),
     pytest.param(1, "10.0.0.2", "2001:DB8:0::1", "2001:db8::1", id="IPv6 normalised"),
     pytest.param(0, "::1", "", "::1", id="IPv6 remote address"),
+    pytest.param(0, "198.51.100.4", "203.0.113.7, 10.0.0.1", "198.51.100.4", id="forged chain on a direct hit"),
+    pytest.param(1, "2001:db8::2", "203.0.113.7", "203.0.113.7", id="proxy reached over IPv6"),
+    pytest.param(1, "10.0.0.2", "6.6.6.6 ,  203.0.113.7 ", "203.0.113.7", id="spaces around entries"),
+    pytest.param(1, "10.0.0.2", "6.6.6.6,,203.0.113.7", "203.0.113.7", id="empty entry in the forged part"),
+    pytest.param(2, "10.0.0.2", "not-an-ip, 130.176.1.1", "10.0.0.2", id="two proxies, malformed client entry"),
+    pytest.param(3, "10.0.0.2", "6.6.6.6, 203.0.113.7, 198.51.100.1, 130.176.1.1", "203.0.113.7", id="three proxies"),
+    pytest.param(1, "10.0.0.2", "unknown", "10.0.0.2", id="nginx 'unknown' falls back"),
+    pytest.param(1, "10.0.0.2", "203.0.113.7\r\nX-Evil: 1", "10.0.0.2", id="header injection falls back"),
+    pytest.param(1, "10.0.0.2", "203.0.113.256", "10.0.0.2", id="out-of-range octet falls back"),
+    pytest.param(1, "10.0.0.2", "1" * 5000, "10.0.0.2", id="very long value falls back"),
+    pytest.param(1, "10.0.0.2", "[2001:db8::1]", "2001:db8::1", id="bracketed IPv6 without port"),
+    pytest.param(0, "not-an-address", "203.0.113.7", "", id="malformed REMOTE_ADDR is unknown, never the header"),
+    pytest.param(0, "", "203.0.113.7", "", id="missing REMOTE_ADDR is unknown, never the header"),
 ]
 
 

@@ -1,0 +1,269 @@
+"""Rate limits and the honeypot (checklist B6): separate buckets per client IP and per username, counted in the
+real (local-memory) cache, a 429 page with Retry-After, and no Cognito call once over a limit."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from signup import ratelimits
+from signup.forms import HONEYPOT_FIELD
+from signup.journey import journey_load
+from signup.ratelimits import Rate
+from tests.signup.test_views import expect_sign_up, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+# --- The SIGNUP_RATE_LIMIT contract ---------------------------------------------------------------------------------
+
+
+def test_b6_unset_means_the_defaults_for_every_action_and_both_keys():
+    rates = ratelimits.parse("")
+    assert {(rate.action, rate.key) for rate in rates} == {
+        (action, key) for action in ratelimits.ACTIONS for key in ratelimits.KEYS
+    }
+    assert Rate(action="signup", count=20, period=60, key="ip") in rates
+
+
+def test_b6_off_switches_every_limit_off():
+    assert ratelimits.parse("off") == ()
+    assert ratelimits.parse(" OFF ") == ()
+
+
+def test_b6_a_list_of_rules_with_numbered_periods():
+    assert ratelimits.parse("signup:3/10s/ip, resend:2/15m/username,confirm:1/d/ip,resume:4/2h/username") == (
+        Rate(action="signup", count=3, period=10, key="ip"),
+        Rate(action="resend", count=2, period=900, key="username"),
+        Rate(action="confirm", count=1, period=86400, key="ip"),
+        Rate(action="resume", count=4, period=7200, key="username"),
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "signup",
+        "signup:20/m",
+        "signup:20/m/ip,",
+        "signin:20/m/ip",
+        "signup:-1/m/ip",
+        "signup:0/m/ip",
+        "signup:5/0m/ip",
+        "signup:5/y/ip",
+        "signup:5/m/email",
+        "signup:5/m/IP",
+    ],
+)
+def test_b6_a_malformed_value_is_improperly_configured_naming_the_variable(value):
+    with pytest.raises(ImproperlyConfigured, match="SIGNUP_RATE_LIMIT"):
+        ratelimits.parse(value)
+
+
+# --- Sign-up ---------------------------------------------------------------------------------------------------------
+
+
+def test_b6_one_ip_over_its_sign_up_limit_gets_a_429_page_and_cognito_is_not_called(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "signup:3/m/ip"
+    for _ in range(3):
+        assert client.post("/signup/", form_data(password="")).status_code == 200  # counted, never sent
+
+    response = client.post("/signup/", form_data())  # valid, but over the limit: the Stubber has nothing queued
+
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assertContains(response, "You have tried this too often", status_code=429)
+    assertContains(response, "<h1>Too many attempts</h1>", html=True, status_code=429)
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_b6_a_spoofed_x_forwarded_for_does_not_change_the_ip_bucket(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "signup:2/m/ip"
+    statuses = [
+        client.post("/signup/", form_data(password=""), HTTP_X_FORWARDED_FOR=f"6.6.6.{n}").status_code for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
+def taken(stubber, times=1):
+    """Cognito answers "username exists": a submission that passed local validation and reached Cognito."""
+    for _ in range(times):
+        stubber.add_client_error("sign_up", service_error_code="UsernameExistsException")
+
+
+def test_b6_one_username_from_rotating_ips_is_limited_by_its_own_bucket(client, stubber, settings):
+    settings.DJANGO_TRUSTED_PROXY_COUNT = 1
+    settings.SIGNUP_RATE_LIMIT = "signup:100/m/ip,signup:2/h/username"
+    taken(stubber, 2)
+    statuses = [
+        client.post("/signup/", form_data(), HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]  # the third never reaches Cognito
+    # Case does not make a new bucket; another username from the same addresses is not affected.
+    assert client.post("/signup/", form_data(username="ALICE")).status_code == 429
+    taken(stubber)
+    assert client.post("/signup/", form_data(username="bob")).status_code == 200
+
+
+def test_b6_the_username_bucket_counts_only_attempts_that_reach_cognito(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "signup:1/h/username"
+    for _ in range(5):  # typos and a too-short password: fixed locally, never sent, never counted
+        assert client.post("/signup/", form_data(password="short")).status_code == 200
+    expect_sign_up(stubber)
+    assertRedirects(client.post("/signup/", form_data()), "/signup/confirm/", fetch_redirect_response=False)
+    assert client.post("/signup/", form_data()).status_code == 429
+
+
+def test_b6_requests_without_a_known_address_share_one_bucket(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "signup:2/m/ip"
+    statuses = [
+        client.post("/signup/", form_data(username=f"u{n}", password=""), REMOTE_ADDR="").status_code for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
+def test_b6_a_rate_limit_hit_is_logged_with_the_client_ip_from_the_one_helper(client, stubber, settings, caplog):
+    settings.DJANGO_TRUSTED_PROXY_COUNT = 1
+    settings.SIGNUP_RATE_LIMIT = "signup:1/m/ip"
+    for _ in range(2):
+        client.post("/signup/", form_data(password=""), HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    (hit,) = [r.getMessage() for r in caplog.records if "ratelimit.hit" in r.getMessage()]
+    assert "action=signup key=ip" in hit
+    assert "client_ip=203.0.113.9" in hit
+
+
+def test_b6_the_cache_holds_no_usernames_only_keyed_hashes(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "signup:5/h/username"
+    taken(stubber)
+    client.post("/signup/", form_data(username="carol.unique"))
+    keys = [key for key in cache._cache if "ratelimit" in key]
+    assert keys
+    assert not any("carol" in key for key in keys)
+
+
+def test_b6_off_disables_the_limits(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "off"
+    assert {client.post("/signup/", form_data(password="")).status_code for _ in range(30)} == {200}
+
+
+def test_b6_the_default_limits_allow_a_person_several_tries(client, stubber):
+    taken(stubber, 5)
+    assert {client.post("/signup/", form_data()).status_code for _ in range(5)} == {200}
+    assert client.post("/signup/", form_data()).status_code == 429  # 5/h per username
+
+
+def test_b6_a_cache_outage_fails_open(client, stubber, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(cache, "add", broken)
+    expect_sign_up(stubber)
+    assertRedirects(client.post("/signup/", form_data()), "/signup/confirm/", fetch_redirect_response=False)
+    assert any("ratelimit.cache_unavailable" in record.getMessage() for record in caplog.records)
+
+
+# --- Confirm, resend, resume -------------------------------------------------------------------------------------
+
+
+def start_journey(client, stubber):
+    expect_sign_up(stubber)
+    client.post("/signup/", form_data())
+
+
+def wrong_code(stubber, times=1):
+    for _ in range(times):
+        stubber.add_client_error("confirm_sign_up", service_error_code="CodeMismatchException")
+
+
+def test_b6_confirm_is_limited_per_username_in_the_session(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "confirm:2/h/username"
+    start_journey(client, stubber)
+    wrong_code(stubber, 2)
+    statuses = [client.post("/signup/confirm/", {"code": "123456"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_b6_confirm_is_limited_per_ip_even_for_malformed_codes(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "confirm:2/m/ip"
+    start_journey(client, stubber)
+    statuses = [client.post("/signup/confirm/", {"code": "12"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_b6_a_tampered_username_in_a_confirm_post_does_not_escape_the_session_bucket(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "confirm:1/h/username"
+    start_journey(client, stubber)
+    wrong_code(stubber)
+    client.post("/signup/confirm/", {"code": "123456", "username": "someone-else"})
+    assert client.post("/signup/confirm/", {"code": "123456", "username": "another"}).status_code == 429
+
+
+def test_b6_resend_is_limited_and_cognito_is_not_called_over_the_limit(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "resend:1/h/ip"
+    start_journey(client, stubber)
+    client.post("/signup/confirm/resend/")  # within the resend cooldown: no Cognito call either
+
+    response = client.post("/signup/confirm/resend/")
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+
+
+def test_b6_resume_is_limited_per_submitted_username(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "resume:1/h/username"
+    stubber.add_client_error(
+        "resend_confirmation_code", service_error_code="InvalidParameterException", service_message="User is confirmed"
+    )
+    assert client.post("/signup/resume/", {"username": "dave"}).status_code == 200
+    response = client.post("/signup/resume/", {"username": "dave"})
+    assert response.status_code == 429
+    assertContains(response, "Too many attempts", status_code=429)
+
+
+# --- Honeypot --------------------------------------------------------------------------------------------------------
+
+
+def test_b6_the_honeypot_is_hidden_from_people_and_assistive_technology(client):
+    html = client.get("/signup/").content.decode()
+    container = re.search(r'<div class="hp-field" aria-hidden="true">(.*?)</div>', html, re.S)
+    assert container
+    tag = re.search(rf'<input[^>]*name="{HONEYPOT_FIELD}"[^>]*>', container.group(1)).group(0)
+    assert 'tabindex="-1"' in tag
+    assert 'autocomplete="off"' in tag
+    label = re.search(r"<label[^>]*>(.*?)</label>", container.group(1)).group(1)
+    assert "username" not in label.lower()
+    assert "password" not in label.lower()
+    # The accessible names "Username" and "Password" stay unique on the page.
+    assert len(re.findall(r"<label[^>]*>\s*Username\b", html)) == 1
+    assert len(re.findall(r"<label[^>]*>\s*Password\b", html)) == 1
+
+
+def test_b6_a_filled_honeypot_pretends_success_and_never_calls_cognito(client, stubber, caplog):
+    response = client.post("/signup/", form_data(**{HONEYPOT_FIELD: "http://spam.example"}))
+
+    assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
+    assert journey_load(client.session) is None  # nothing stored: the confirm page sends it back to the form
+    assert any("outcome=honeypot" in record.getMessage() for record in caplog.records)
+
+
+def test_b6_an_empty_honeypot_is_a_normal_sign_up(client, stubber):
+    expect_sign_up(stubber)
+    response = client.post("/signup/", form_data(**{HONEYPOT_FIELD: ""}))
+    assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
+    assert journey_load(client.session).username == "alice"
+    assertNotContains(client.get("/signup/confirm/"), HONEYPOT_FIELD)
+
+
+def test_a_resend_inside_the_cooldown_is_a_429_page_not_a_500(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "off"
+    start_journey(client, stubber)
+
+    response = client.post("/signup/confirm/resend/")
+
+    assert response.status_code == 429
+    assertContains(response, "Please wait before asking for another code.", status_code=429)
+    assert int(response["Retry-After"]) > 0
