@@ -30,27 +30,7 @@ POOL_UNREADABLE = gettext_lazy(
 class AttributeFieldAdminForm(forms.ModelForm):
     class Meta:
         model = AttributeField
-        fields = (
-            "attribute_name",
-            "destination",
-            "label",
-            "help_text",
-            "placeholder",
-            "input_type",
-            "required",
-            "enabled",
-            "position",
-            "initial",
-            "autocomplete",
-            "min_length",
-            "max_length",
-            "regex",
-            "regex_message",
-            "min_value",
-            "max_value",
-            "choices",
-            "phone_region",
-        )
+        fields = field_config.EXPORTED_FIELDS
 
     def _post_clean(self) -> None:
         super()._post_clean()  # the model's own rules (full_clean)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -18,6 +19,27 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 POOL_ID = "us-east-1_TestPool1"
 CLIENT_ID = "3n4b5urk1ft4fl3mg5e62d9ado"
 CLIENT_SECRET = "1a2b3c4d5e6f7g8h9i0jklmnopqrstuvwxyz1234567890abcdef"
+
+
+class Clock:
+    """The services' and journey's clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = Clock()
+    monkeypatch.setattr("signup.services.time", fake)
+    monkeypatch.setattr("signup.journey.time", fake)
+    return fake
 
 
 @pytest.fixture(autouse=True)

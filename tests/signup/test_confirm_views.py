@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -23,27 +22,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "s3cret-Passphrase!"
 DELIVERY = {"Destination": "a***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
 SIGN_UP_RESPONSE = {"UserConfirmed": False, "UserSub": "5c1b6f3e-1111-4222-8333-944445555666"}
-
-
-class Clock:
-    """The services' and journey's clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def time(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    fake = Clock()
-    monkeypatch.setattr("signup.services.time", fake)
-    monkeypatch.setattr("signup.journey.time", fake)
-    return fake
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ the session becomes. A Stubber with nothing queued fails on any call, which is h
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from botocore.stub import ANY
 from django.contrib.sessions.backends.cache import SessionStore
@@ -23,27 +21,6 @@ SIGN_UP_RESPONSE = {
 RESEND_RESPONSE = {
     "CodeDeliveryDetails": {"Destination": "a***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
 }
-
-
-class Clock:
-    """The services' and journey's clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def time(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    fake = Clock()
-    monkeypatch.setattr("signup.services.time", fake)
-    monkeypatch.setattr("signup.journey.time", fake)
-    return fake
 
 
 @pytest.fixture
