@@ -36,7 +36,7 @@ ACTIONS = ("signup", "confirm", "resend", "resume")
 KEYS = ("ip", "username")
 PERIODS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
 DEFAULT = (
-    "signup:20/m/ip,signup:5/h/username,"
+    "signup:30/m/ip,signup:5/h/username,"
     "confirm:30/m/ip,confirm:15/h/username,"
     "resend:10/m/ip,resend:5/h/username,"
     "resume:10/m/ip,resume:5/h/username"
