@@ -86,6 +86,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"  # reuses its redis-py client (see portal/cache.py)
+# Per-process memory for rendered fragments that are the same for everyone (the empty sign-up form); keys change
+# with the configuration, so nothing here needs invalidating across instances.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "portal-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 256},
+}
 # With a shared cache (Redis) sessions live there, so any instance serves any user; with the default
 # per-process memory cache they must also be in the database to survive more than one process.
 SESSION_ENGINE = (

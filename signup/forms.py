@@ -6,6 +6,7 @@ field and keeps what they typed (the password is never rendered back).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.validators import EmailValidator, URLValidator
+from django.utils import translation
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -259,7 +261,9 @@ class SignUpForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        fields = tuple(fields)
         self.password_policy = password_policy or PasswordPolicy.from_settings()
+        self._configuration = (fields, self.password_policy, confirm_password)
         # The checklist of the policy's rules follows this text (templates/signup/_password_field.html).
         self.fields["password"].help_text = _("Your password needs:")
         if confirm_password:
@@ -278,6 +282,11 @@ class SignUpForm(forms.Form):
             self.attribute_names.append(spec.attribute_name)
             self.destinations[spec.attribute_name] = spec.destination
         self.order_fields(["username", "password", "password_again", *self.attribute_names])
+
+    def fingerprint(self) -> str:
+        """What the empty form renders as depends only on this: same fingerprint, same HTML (a cache key)."""
+        configuration = repr((self._configuration, translation.get_language()))
+        return hashlib.sha256(configuration.encode("utf-8")).hexdigest()
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]

@@ -134,7 +134,8 @@ class SignUpView(View):
         )
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return _render(request, self.template_name, {"form": self._form()})
+        form = self._form()
+        return _render(request, self.template_name, {"form": form, "form_fingerprint": form.fingerprint()})
 
     # `data` holds the cleaned password: keep it out of error reports, like the POST parameters.
     @method_decorator(sensitive_variables("data"))

@@ -156,7 +156,9 @@ def test_a_malformed_document_is_refused(tmp_path, text):
         call_command("signupfields", "import", str(path), stderr=io.StringIO())
 
 
-def test_a_bad_file_exits_non_zero_from_the_command_line(tmp_path, capsys):
+def test_a_bad_file_exits_non_zero_from_the_command_line(tmp_path, capsys, monkeypatch):
+    # Django is set up already; setting it up again would point the log handlers at this test's captured stderr.
+    monkeypatch.setattr("django.setup", lambda *args, **kwargs: None)
     path = tmp_path / "bad.json"
     path.write_text('{"version": 1, "fields": [{"attribute_name": "sub", "label": "x"}]}', encoding="utf-8")
 

@@ -206,3 +206,18 @@ def test_healthz_answers_for_load_balancers(client):
 
 def test_sign_up_and_confirm_pages_are_never_cached(client):
     assert "no-store" in client.get("/signup/")["Cache-Control"]
+
+
+def test_the_empty_form_rendered_once_still_follows_configuration_and_language(client):
+    from signup.models import AttributeField
+
+    first = client.get("/signup/")
+    assertContains(client.get("/signup/"), 'for="id_email"')
+    assertNotContains(first, "Favourite colour")
+
+    AttributeField.objects.create(attribute_name="custom:colour", label="Favourite colour", position=99)
+    assertContains(client.get("/signup/"), "Favourite colour")
+
+    german = client.get("/signup/", HTTP_ACCEPT_LANGUAGE="de")
+    assertContains(german, "Benutzername")
+    assertContains(client.get("/signup/", HTTP_ACCEPT_LANGUAGE="en"), ">Username<")
