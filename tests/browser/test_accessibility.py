@@ -83,3 +83,47 @@ def test_the_axe_check_does_find_violations_when_there_are_some(page, axe):
     page.set_content("<html><body><img src='x.png'><input type='text'></body></html>")
 
     assert {violation["id"] for violation in axe(page)} >= {"image-alt", "label", "html-has-lang"}
+
+
+@pytest.mark.parametrize("language", [code for code, _ in django_settings.LANGUAGES])
+def test_the_error_pages_have_no_axe_violations(portal, browser, axe, language, settings, monkeypatch):
+    from signup import cognito
+    from tests.conftest import closed_port
+
+    context = browser.new_context(bypass_csp=True, locale=BROWSER_LOCALES[language])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    violations = {}
+
+    def check(state: str) -> None:
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        if found := axe(page):
+            violations[state] = found
+
+    try:
+        page.goto(f"{portal.url}/signup/no-such-page/")
+        check("404")
+
+        settings.SIGNUP_RATE_LIMIT = "resume:1/h/ip"
+        for _ in range(2):
+            page.goto(f"{portal.url}/signup/resume/")
+            page.locator("#id_username").fill(unique_username())
+            with page.expect_response(lambda response: response.request.method == "POST") as answer:
+                page.locator("#resume-form button[type=submit]").click()
+        assert answer.value.status == 429
+        check("429, too many attempts")
+
+        settings.SIGNUP_RATE_LIMIT = "off"
+        monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", f"http://127.0.0.1:{closed_port()}")
+        cognito.reset_clients()
+        page.goto(f"{portal.url}/signup/")
+        fill_sign_up(page, unique_username(), password=PASSWORD)
+        with page.expect_response(lambda response: response.request.method == "POST") as answer:
+            page.locator("#signup-form button[type=submit]").click()
+        assert answer.value.status == 503
+        expect(page.locator("#error-summary")).to_be_visible()
+        check("503, sign-up unavailable")
+    finally:
+        context.close()
+
+    assert violations == {}
