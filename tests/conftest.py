@@ -4,7 +4,6 @@ served over HTTP on loopback (moto in server mode behind localcognito's honest m
 from __future__ import annotations
 
 import os
-import socket
 import time
 from collections.abc import Iterator
 
@@ -12,13 +11,10 @@ import pytest
 from botocore.stub import Stubber
 
 from signup import cognito
+from tests.helpers import CLIENT_ID, CLIENT_SECRET, POOL_ID, closed_port
 
 # Playwright's sync API runs an asyncio loop in the test thread; Django refuses ORM calls there without this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-POOL_ID = "us-east-1_TestPool1"
-CLIENT_ID = "3n4b5urk1ft4fl3mg5e62d9ado"
-CLIENT_SECRET = "1a2b3c4d5e6f7g8h9i0jklmnopqrstuvwxyz1234567890abcdef"
 
 
 class Clock:
@@ -72,12 +68,6 @@ def stubber(cognito_settings) -> Iterator[Stubber]:
     with Stubber(cognito.public_client()) as stub:
         yield stub
         stub.assert_no_pending_responses()
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

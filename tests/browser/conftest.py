@@ -4,7 +4,6 @@ with the embedded local Cognito behind it. axe-core comes from npm (tests/browse
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +13,8 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 AXE_SCRIPT = HERE / "node_modules" / "axe-core" / "axe.min.js"
-PASSWORD = "Correct-Horse-9"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 LANGUAGES = ("en", "de", "fr")
-# The Accept-Language a browser set to each language sends (Playwright derives it from the locale).
-BROWSER_LOCALES = {"en": "en-GB", "de": "de-DE", "fr": "fr-FR"}
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -74,16 +70,6 @@ class Portal:
 
     def requests(self, operation: str) -> list[Any]:
         return [request for request in self.cognito.requests if request.operation == operation]
-
-
-def unique_username() -> str:
-    return f"user-{uuid.uuid4().hex[:10]}"
-
-
-def fill_sign_up(page: Any, username: str, password: str = PASSWORD) -> None:
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_label("Email address").fill(f"{username}@example.com")
 
 
 @pytest.fixture(scope="session")

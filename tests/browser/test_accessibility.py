@@ -6,7 +6,8 @@ import pytest
 from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
-from tests.browser.conftest import BROWSER_LOCALES, PASSWORD, unique_username
+from tests.browser.helpers import BROWSER_LOCALES, PASSWORD
+from tests.helpers import closed_port, unique_username
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,7 +89,6 @@ def test_the_axe_check_does_find_violations_when_there_are_some(page, axe):
 @pytest.mark.parametrize("language", [code for code, _ in django_settings.LANGUAGES])
 def test_the_error_pages_have_no_axe_violations(portal, browser, axe, language, settings, monkeypatch):
     from signup import cognito
-    from tests.conftest import closed_port
 
     context = browser.new_context(bypass_csp=True, locale=BROWSER_LOCALES[language])
     context.set_default_timeout(10_000)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, fill_sign_up, unique_username
+from tests.browser.helpers import PASSWORD, fill_sign_up
+from tests.helpers import unique_username
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import BROWSER_LOCALES, PASSWORD, unique_username
+from tests.browser.helpers import BROWSER_LOCALES, PASSWORD
+from tests.helpers import unique_username
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from signup.risk_stats import risk_data_share
-from tests.browser.conftest import fill_sign_up, unique_username
+from tests.browser.helpers import fill_sign_up
+from tests.helpers import unique_username
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

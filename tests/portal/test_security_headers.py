@@ -10,7 +10,7 @@ from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
 from signup import ratelimits
-from tests.signup.test_views import expect_sign_up, form_data
+from tests.helpers import expect_sign_up, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import time
 import boto3
 import pytest
 
-from tests.scaleout.conftest import Browser
+from tests.scaleout.browser import Browser
 
 PASSWORD = "Correct-Horse-Battery-9"
 

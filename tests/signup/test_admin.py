@@ -14,7 +14,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from signup import cognito
 from signup.checks import signup_required_attributes_check
 from signup.models import AttributeField
-from tests.conftest import closed_port
+from tests.helpers import closed_port
 
 pytestmark = pytest.mark.django_db
 

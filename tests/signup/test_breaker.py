@@ -8,7 +8,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from signup import cognito, errors
 from signup.breaker import CircuitBreaker
-from tests.signup.test_views import PASSWORD, expect_sign_up, form_data
+from tests.helpers import PASSWORD, expect_sign_up, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -99,8 +99,11 @@ def test_d3_a_success_in_between_resets_the_count(client, stubber, clock):
     assert client.post("/signup/", form_data()).status_code == 302
 
 
-def test_d3_zero_failures_switches_the_breaker_off():
+def test_d3_zero_failures_switches_the_breaker_off(caplog):
     breaker = CircuitBreaker(failures=0, reset_after=30)
     for _ in range(10):
         breaker.record(errors.CognitoUnreachable())
-    breaker.before_call()  # does not raise
+
+    assert breaker.enabled is False
+    assert breaker.before_call() is None  # an open circuit would raise errors.CognitoCircuitOpen here
+    assert "cognito.circuit state=open" not in caplog.text

@@ -12,13 +12,7 @@ from botocore.stub import ANY
 
 from signup import cognito, errors
 from signup.cognito import RequestContext
-from tests.conftest import CLIENT_ID, CLIENT_SECRET
-
-SIGN_UP_RESPONSE = {
-    "UserConfirmed": False,
-    "UserSub": "5c1b6f3e-1111-4222-8333-944445555666",
-    "CodeDeliveryDetails": {"Destination": "a***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"},
-}
+from tests.helpers import CLIENT_ID, CLIENT_SECRET, SIGN_UP_RESPONSE
 
 
 def openssl_secret_hash(username: str, client_id: str, secret: str) -> str:
@@ -86,7 +80,13 @@ def test_sign_up_omits_empty_context_data_and_analytics(stubber):
             "UserContextData": {"IpAddress": "198.51.100.1"},
         },
     )
-    cognito.sign_up(username="alice", password="pw-123456789", context=RequestContext(ip_address="198.51.100.1"))
+
+    result = cognito.sign_up(
+        username="alice", password="pw-123456789", context=RequestContext(ip_address="198.51.100.1")
+    )
+
+    stubber.assert_no_pending_responses()  # the request above, without UserAttributes or AnalyticsMetadata, was sent
+    assert result.user_sub == SIGN_UP_RESPONSE["UserSub"]
 
 
 def test_sign_up_without_a_client_secret_sends_no_secret_hash(stubber, settings):
@@ -114,12 +114,16 @@ def test_sign_up_with_validation_data_and_client_metadata(stubber):
             "ClientMetadata": {"campaign": "autumn"},
         },
     )
-    cognito.sign_up(
+
+    result = cognito.sign_up(
         username="alice",
         password="pw-123456789",
         validation_data=[("invite_code", "XYZ")],
         client_metadata={"campaign": "autumn"},
     )
+
+    stubber.assert_no_pending_responses()  # ValidationData and ClientMetadata reached Cognito as expected above
+    assert result.user_sub == SIGN_UP_RESPONSE["UserSub"]
 
 
 SIGN_UP_ERRORS = [
@@ -250,7 +254,10 @@ def test_confirm_sends_the_secret_hash_and_never_forces_alias_creation(stubber):
             "UserContextData": {"IpAddress": "203.0.113.9"},
         },
     )
+
     cognito.confirm_sign_up(username="alice", code="123456", context=RequestContext(ip_address="203.0.113.9"))
+
+    stubber.assert_no_pending_responses()  # the ConfirmSignUp above, ForceAliasCreation false, was sent
 
 
 RESEND_ERRORS = [

@@ -9,7 +9,7 @@ from botocore.stub import ANY
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from signup.models import AttributeField
-from tests.conftest import CLIENT_ID
+from tests.helpers import CLIENT_ID
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from botocore.stub import ANY
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from signup import cognito
-from tests.conftest import CLIENT_ID
+from tests.helpers import CLIENT_ID
 
 pytestmark = pytest.mark.django_db
 

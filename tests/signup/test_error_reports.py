@@ -14,8 +14,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from signup import cognito
 from signup.journey import Journey, journey_save
-from tests.conftest import CLIENT_SECRET
-from tests.signup.test_views import PASSWORD, form_data
+from tests.helpers import CLIENT_SECRET, PASSWORD, form_data
 
 pytestmark = pytest.mark.django_db
 

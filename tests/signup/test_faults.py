@@ -19,7 +19,7 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from signup import cognito
-from tests.signup.test_views import PASSWORD, form_data
+from tests.helpers import PASSWORD, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from signup.forms import ConfirmForm, ResumeForm, SignUpForm
 from signup.journey import Journey, journey_save
 from signup.models import AttributeField
 from signup.selectors import attribute_field_list_active
-from tests.signup.test_views import SIGN_UP_RESPONSE
+from tests.helpers import SIGN_UP_RESPONSE
 
 pytestmark = pytest.mark.django_db
 

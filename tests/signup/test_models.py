@@ -101,7 +101,12 @@ def test_clean_refuses_what_cognito_or_the_form_could_not_use(values, field_name
     ],
 )
 def test_clean_accepts_sound_configurations(values):
-    field(**values).full_clean()
+    sound = field(**values)
+
+    sound.full_clean()
+    sound.save()  # and the database's constraints agree
+
+    assert AttributeField.objects.filter(pk=sound.pk, attribute_name=sound.attribute_name).exists()
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from signup import ratelimits
 from signup.forms import HONEYPOT_FIELD
 from signup.journey import journey_load
 from signup.ratelimits import Rate
-from tests.signup.test_views import expect_sign_up, form_data
+from tests.helpers import expect_sign_up, form_data
 
 pytestmark = pytest.mark.django_db
 

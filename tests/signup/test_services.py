@@ -10,14 +10,9 @@ from django.contrib.sessions.backends.cache import SessionStore
 from signup import cognito, errors, services
 from signup.cognito import CodeDelivery, RequestContext
 from signup.journey import journey_load
-from tests.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.helpers import CLIENT_ID, CLIENT_SECRET, SIGN_UP_RESPONSE
 
 CONTEXT = RequestContext(ip_address="203.0.113.5")
-SIGN_UP_RESPONSE = {
-    "UserConfirmed": False,
-    "UserSub": "5c1b6f3e-1111-4222-8333-944445555666",
-    "CodeDeliveryDetails": {"Destination": "a***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"},
-}
 RESEND_RESPONSE = {
     "CodeDeliveryDetails": {"Destination": "a***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
 }
@@ -106,8 +101,13 @@ def test_a_cooldown_of_zero_never_waits(stubber, session, clock, settings):
     settings.SIGNUP_RESEND_COOLDOWN = 0
     register(stubber, session)
     expect_resend(stubber)
+    expect_resend(stubber)
 
     services.signup_resend(session=session, context=CONTEXT)
+    journey = services.signup_resend(session=session, context=CONTEXT)
+
+    stubber.assert_no_pending_responses()  # both codes were sent at once
+    assert services.signup_resend_wait(journey=journey) == 0
 
 
 # --- The username comes from the session, and there must be one ----------------------------------------------------

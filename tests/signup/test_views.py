@@ -3,39 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from botocore.stub import ANY
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from tests.conftest import CLIENT_ID
+from tests.helpers import PASSWORD, SIGN_UP_RESPONSE, expect_sign_up, form_data
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "s3cret-Passphrase!"
-SIGN_UP_RESPONSE = {
-    "UserConfirmed": False,
-    "UserSub": "5c1b6f3e-1111-4222-8333-944445555666",
-    "CodeDeliveryDetails": {"Destination": "a***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"},
-}
-
-
-def form_data(**overrides):
-    return {"username": "alice", "password": PASSWORD, "email": "alice@example.com", **overrides}
-
-
-def expect_sign_up(stubber, response=None, **params):
-    stubber.add_response(
-        "sign_up",
-        response or SIGN_UP_RESPONSE,
-        expected_params={
-            "ClientId": CLIENT_ID,
-            "SecretHash": ANY,
-            "Username": "alice",
-            "Password": PASSWORD,
-            "UserAttributes": [{"Name": "email", "Value": "alice@example.com"}],
-            "UserContextData": {"IpAddress": "127.0.0.1"},
-            **params,
-        },
-    )
 
 
 def test_root_redirects_to_the_sign_up_form(client):
@@ -92,7 +64,11 @@ def test_the_browsers_risk_data_and_analytics_endpoint_reach_cognito(client, stu
         UserContextData={"IpAddress": "127.0.0.1", "EncodedData": "eyJyaXNrIjoiZGF0YSJ9"},
         AnalyticsMetadata={"AnalyticsEndpointId": "abc-123"},
     )
-    client.post("/signup/", form_data(encoded_data="eyJyaXNrIjoiZGF0YSJ9", analytics_endpoint_id="abc-123"))
+
+    response = client.post("/signup/", form_data(encoded_data="eyJyaXNrIjoiZGF0YSJ9", analytics_endpoint_id="abc-123"))
+
+    stubber.assert_no_pending_responses()  # the SignUp above, with EncodedData and AnalyticsMetadata, was sent
+    assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
 
 
 def test_an_invalid_analytics_endpoint_id_is_dropped_not_sent(client, stubber):
@@ -104,12 +80,20 @@ def test_an_invalid_analytics_endpoint_id_is_dropped_not_sent(client, stubber):
 def test_the_ip_comes_from_x_forwarded_for_only_through_a_trusted_proxy(client, stubber, settings):
     settings.DJANGO_TRUSTED_PROXY_COUNT = 1
     expect_sign_up(stubber, UserContextData={"IpAddress": "203.0.113.7"})
-    client.post("/signup/", form_data(), HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+
+    response = client.post("/signup/", form_data(), HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+
+    stubber.assert_no_pending_responses()  # the SignUp above, with the proxy's client IP, was sent
+    assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
 
 
 def test_a_forged_x_forwarded_for_is_ignored_without_trusted_proxies(client, stubber):
     expect_sign_up(stubber)  # IpAddress stays REMOTE_ADDR, 127.0.0.1
-    client.post("/signup/", form_data(), HTTP_X_FORWARDED_FOR="6.6.6.6")
+
+    response = client.post("/signup/", form_data(), HTTP_X_FORWARDED_FOR="6.6.6.6")
+
+    stubber.assert_no_pending_responses()  # the SignUp above, with 127.0.0.1 and not 6.6.6.6, was sent
+    assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from signup import pool
 from signup.risk_stats import risk_data_share
-from tests.conftest import CLIENT_ID
-from tests.signup.test_views import PASSWORD, SIGN_UP_RESPONSE, expect_sign_up, form_data
+from tests.helpers import CLIENT_ID, PASSWORD, SIGN_UP_RESPONSE, expect_sign_up, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ checks its own codes. Assertions are on the portal's outcomes, since cognito-loc
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 from botocore.exceptions import ClientError
@@ -13,6 +12,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from signup import cognito
 from tests.emulators.cognito_local import REQUIRED_ENV, VERSION, CognitoLocal, Unavailable
+from tests.helpers import unique_username
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +50,6 @@ def cognito_local(cognito_local_server, cognito_local_pool, settings, monkeypatc
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     cognito.reset_clients()
     return cognito_local_server
-
-
-def unique_username() -> str:
-    return f"user-{uuid.uuid4().hex[:10]}"
 
 
 def sign_up(client, username):

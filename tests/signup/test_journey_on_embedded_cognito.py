@@ -3,18 +3,14 @@ localcognito's middleware, which checks secret hashes and real codes the way Cog
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from pytest_django.asserts import assertContains, assertRedirects
+
+from tests.helpers import unique_username
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Correct-Horse-9"
-
-
-def unique_username() -> str:
-    return f"user-{uuid.uuid4().hex[:10]}"
 
 
 def sign_up(client, username, **extra):
