@@ -6,6 +6,7 @@ Local defaults are safe for a developer's machine; values whose default would be
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,7 +32,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.admin_site.PortalAdminConfig",  # Django's admin, with a throttled login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,9 +50,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Saves sessions on a 503 too, and never mistakes a session store outage for an empty session.
+    "portal.sessions.SessionMiddleware",
+    # A backing service that fails (session store, database, cache) becomes a 503 page, not a 500.
+    "portal.outage.OutageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which reads the body: no multipart on the portal's forms, our own 400 for bodies Django refuses.
+    "portal.form_bodies.FormBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -81,11 +87,24 @@ TEMPLATES = [
 # DATABASE AND CACHE
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many gunicorn threads write sessions at once: WAL lets readers and a writer work together, IMMEDIATE takes the
+    # write lock at BEGIN (a deferred transaction that upgrades fails at once with "database is locked"), and the
+    # busy timeout makes writers queue instead of failing. synchronous=NORMAL is safe with WAL (no corruption; the
+    # last commits can be lost on a power cut, which a sign-up session can afford).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("DJANGO_SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"  # reuses its redis-py client (see portal/cache.py)
+    # Reuses its redis-py client and counts in one round trip (see portal/cache.py).
+    CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"
 # Per-process memory for rendered fragments that are the same for everyone (the empty sign-up form); keys change
 # with the configuration, so nothing here needs invalidating across instances.
 CACHES["fragments"] = {
@@ -94,13 +113,13 @@ CACHES["fragments"] = {
     "OPTIONS": {"MAX_ENTRIES": 256},
 }
 # With a shared cache (Redis) sessions live there, so any instance serves any user; with the default
-# per-process memory cache they must also be in the database to survive more than one process.
-SESSION_ENGINE = (
-    "portal.cache_sessions"  # Django's cache sessions, one round trip fewer per new session
-    if env("CACHE_URL", default="")
-    else "django.contrib.sessions.backends.cached_db"
-)
+# per-process memory cache they live in the database only (a per-process copy would go stale across workers).
+SESSION_ENGINE = "portal.cache_sessions" if env("CACHE_URL", default="") else "portal.db_sessions"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 24)
+
+# The largest request body the portal's forms take (the browser's risk data is the largest field, at most 128 KiB);
+# portal.form_bodies refuses larger ones before reading them, multipart included.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=512 * 1024)
 
 # PASSWORDS: enforced before SignUp so most InvalidPasswordException never happen. The policy is the user pool's
 # (DescribeUserPool); these settings apply only where the pool cannot be read (no IAM credentials).
@@ -182,6 +201,9 @@ COGNITO_CLIENT_ID = env("COGNITO_CLIENT_ID", default="")
 COGNITO_CLIENT_SECRET = env("COGNITO_CLIENT_SECRET", default="")
 COGNITO_CONNECT_TIMEOUT = env.float("COGNITO_CONNECT_TIMEOUT", default=2.0)
 COGNITO_READ_TIMEOUT = env.float("COGNITO_READ_TIMEOUT", default=5.0)
+# Reads a page makes on its way (the pool's password policy, refreshed every few minutes): shorter, one attempt.
+COGNITO_PAGE_CONNECT_TIMEOUT = env.float("COGNITO_PAGE_CONNECT_TIMEOUT", default=1.0)
+COGNITO_PAGE_READ_TIMEOUT = env.float("COGNITO_PAGE_READ_TIMEOUT", default=2.0)
 # At least as many pooled connections as threads per worker, so no request waits for a connection.
 COGNITO_MAX_POOL_CONNECTIONS = env.int("COGNITO_MAX_POOL_CONNECTIONS", default=max(10, env.int("GUNICORN_THREADS", 32)))
 # Circuit breaker: after this many consecutive "unavailable" outcomes, fail fast for this many seconds (0 = off).
@@ -212,16 +234,59 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # SIGN-UP JOURNEY
+
+
+def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env(name, default=default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
 SIGNUP_RESEND_COOLDOWN = env.int("SIGNUP_RESEND_COOLDOWN", default=30)
 # The same code-step page whether the username was new or already existed (for email-as-username pools).
 SIGNUP_UNIFORM_OUTCOME = env.bool("SIGNUP_UNIFORM_OUTCOME", default=False)
 SIGNUP_RATE_LIMIT = env("SIGNUP_RATE_LIMIT", default="")
+# IPv6 clients are counted per network of this prefix length (one customer usually holds a whole /64).
+SIGNUP_RATE_LIMIT_IPV6_PREFIX = env.int("SIGNUP_RATE_LIMIT_IPV6_PREFIX", default=64)
+# A global cap on codes sent by text message, e.g. 200/h (empty: none).
+SIGNUP_SMS_LIMIT = env("SIGNUP_SMS_LIMIT", default="")
 # Region (e.g. GB) for phone numbers typed without +country code; a field's own region wins. Empty: "+" required.
 SIGNUP_PHONE_DEFAULT_REGION = env("SIGNUP_PHONE_DEFAULT_REGION", default="")
+# required: a password as today; optional: may be left empty; none: passwordless (no Password control or member).
+SIGNUP_PASSWORD = _choice("SIGNUP_PASSWORD", ("required", "optional", "none"), "required")
+# auto: code or link, as the pool's VerificationMessageTemplate.DefaultEmailOption says; or forced.
+SIGNUP_CONFIRMATION = _choice("SIGNUP_CONFIRMATION", ("auto", "code", "link"), "auto")
+SIGNUP_PASSKEYS = _choice("SIGNUP_PASSKEYS", ("off", "offer"), "off")
+# Sign in with the confirmation's Session (needed for the passkey step, so implied by SIGNUP_PASSKEYS=offer).
+SIGNUP_SIGN_IN_AFTER_CONFIRM = env.bool("SIGNUP_SIGN_IN_AFTER_CONFIRM", default=False) or SIGNUP_PASSKEYS == "offer"
+# Where "Continue" may go (absolute URLs; a `next` must match one, or the app client's CallbackURLs).
+SIGNUP_RETURN_URLS = env.list("SIGNUP_RETURN_URLS", default=[])
+SIGNUP_DEFAULT_RETURN_URL = env("SIGNUP_DEFAULT_RETURN_URL", default="")
+SIGNUP_APP_NAME = env("SIGNUP_APP_NAME", default="")
 
-if COGNITO_LOCAL:
-    # Development-only app: starts the emulator from `runserver` and provisions a pool for the configured fields.
-    INSTALLED_APPS.insert(INSTALLED_APPS.index("django.contrib.staticfiles"), "localcognito")
+
+def _public_origin() -> str:
+    hosts = [host for host in ALLOWED_HOSTS if host not in ("*", "") and not host.startswith(".")]
+    if DEBUG and (not hosts or hosts[0] in ("127.0.0.1", "localhost", "[::1]")):
+        return "http://localhost:8000"  # browsers treat localhost as secure; an IP address is no WebAuthn RP id
+    return f"https://{hosts[0]}" if hosts else ""
+
+
+# The portal's public origin for WebAuthn (https, or http://localhost:PORT in development).
+SIGNUP_PUBLIC_ORIGIN = env("SIGNUP_PUBLIC_ORIGIN", default="") or _public_origin()
+
+# The embedded local Cognito (development and tests): only when no pool is configured and moto is installed (the
+# `local` extra). COGNITO_LOCAL_EMULATOR=off keeps it out, e.g. for an image build that runs collectstatic.
+COGNITO_LOCAL_EMULATOR = _choice("COGNITO_LOCAL_EMULATOR", ("auto", "on", "off"), "auto")
+COGNITO_LOCAL_EMULATOR_INSTALLED = importlib.util.find_spec("moto") is not None
+if COGNITO_LOCAL and COGNITO_LOCAL_EMULATOR != "off":
+    if COGNITO_LOCAL_EMULATOR_INSTALLED:
+        INSTALLED_APPS.insert(INSTALLED_APPS.index("django.contrib.staticfiles"), "localcognito")
+    elif COGNITO_LOCAL_EMULATOR == "on":
+        raise ImproperlyConfigured(
+            "COGNITO_LOCAL_EMULATOR=on needs moto: install the portal with its local extra (pip install -e '.[local]')."
+        )
 
 # LOGGING: botocore prints request parameters (the password) at DEBUG, so its loggers stay at WARNING.
 # Every line carries the request id; emails and phone numbers are masked (portal.observability).

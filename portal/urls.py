@@ -4,7 +4,6 @@ from django.views.generic import RedirectView
 
 from portal.health import readyz_view
 from signup.admin_views import risk_data_view
-from signup.views import healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="signup:signup", permanent=False)),
@@ -13,7 +12,6 @@ urlpatterns = [
     path("admin/signup/risk-data/", admin.site.admin_view(risk_data_view), name="signup-risk-data"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz", healthz, name="healthz"),
     path("readyz", readyz_view, name="readyz"),
 ]
 

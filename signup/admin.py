@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import construct_instance
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -16,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
-from signup import field_config, field_rules, preview
+from signup import field_config, field_rules, pool, pool_checks, preview
 from signup.forms import SignUpForm
 from signup.models import AttributeField
-from signup.selectors import FieldSpec, attribute_field_list_active
+from signup.selectors import FieldSpec, attribute_field_list_for_form
 
 POOL_UNREADABLE = gettext_lazy(
     "The user pool could not be read (no AWS credentials, no permission, or Cognito unreachable): "
@@ -32,21 +35,37 @@ class AttributeFieldAdminForm(forms.ModelForm):
         model = AttributeField
         fields = field_config.EXPORTED_FIELDS
 
-    def _post_clean(self) -> None:
-        super()._post_clean()  # the model's own rules (full_clean)
-        if "attribute_name" in self._errors:
-            return
-        try:
-            field_rules.attribute_field_pool_validate(self.instance, field_rules.pool_rules())
-        except ValidationError as error:
-            self._update_errors(error)
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.has_error("attribute_name") or not cleaned.get("attribute_name"):
+            return cleaned
+        # The pool's rules, on a copy of the instance as the form would save it (the model's own rules run after).
+        candidate = construct_instance(self, copy.copy(self.instance))
+        if _refuses_name(candidate):
+            return cleaned  # the model's own message says what is wrong with the name; the pool has nothing to add
+        wanted = (
+            [candidate.attribute_name] if candidate.destination == AttributeField.Destination.USER_ATTRIBUTES else []
+        )
+        rules = field_rules.pool_rules(fresh=True, wanted=wanted)
+        for name, problems in field_rules.attribute_field_pool_errors(candidate, rules).items() if rules else ():
+            for problem in problems:
+                self.add_error(name if name in self.fields else None, problem)
+        return cleaned
+
+
+def _refuses_name(field: AttributeField) -> bool:
+    try:
+        field.clean()
+    except ValidationError as error:
+        return "attribute_name" in getattr(error, "error_dict", {})
+    return False
 
 
 def _rules_for(request: HttpRequest) -> field_rules.PoolRules | None:
-    # Read once per request (signup.pool caches across requests too): list pages call this per row.
-    if not hasattr(request, "_signup_pool_rules"):
-        request._signup_pool_rules = field_rules.pool_rules()  # type: ignore[attr-defined]
-    return request._signup_pool_rules  # type: ignore[attr-defined]
+    # Read once per request: list pages call this per row.
+    if not hasattr(request, "signup_pool_rules"):
+        request.signup_pool_rules = field_rules.pool_rules(fresh=True)  # type: ignore[attr-defined]
+    return request.signup_pool_rules  # type: ignore[attr-defined]
 
 
 @admin.register(AttributeField)
@@ -71,6 +90,7 @@ class AttributeFieldAdmin(admin.ModelAdmin):
                     ("min_value", "max_value"),
                     "choices",
                     "phone_region",
+                    "allowed_countries",
                 )
             },
         ),
@@ -111,15 +131,24 @@ class AttributeFieldAdmin(admin.ModelAdmin):
                 self.message_user(request, _("You may not add attribute fields."), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         elif request.method == "GET":
-            rules = _rules_for(request)
-            if rules is None:
-                self.message_user(request, POOL_UNREADABLE, messages.WARNING)
-            else:
-                configured = [field_rules.ConfiguredField.from_model(f) for f in AttributeField.objects.all()]
-                for _name, message in field_rules.required_attribute_warnings(configured, rules):
-                    self.message_user(request, message, messages.WARNING)
+            for message in self._pool_warnings(request):
+                self.message_user(request, message, messages.WARNING)
         extra_context = {**(extra_context or {}), "preview_url": reverse("admin:signup_attributefield_preview")}
         return super().changelist_view(request, extra_context)
+
+    def _pool_warnings(self, request: HttpRequest) -> list[str]:
+        """What the pool would refuse about the whole configuration, and what it cannot do of the settings."""
+        rules = _rules_for(request)
+        if rules is None:
+            return [str(POOL_UNREADABLE)]
+        configured = [field_rules.ConfiguredField.from_model(f) for f in AttributeField.objects.all()]
+        warnings = [message for _name, message in field_rules.required_attribute_warnings(configured, rules)]
+        user_pool, client = pool.user_pool_description(), pool.user_pool_client_description()
+        if user_pool is not None and client is not None:
+            webauthn = pool.passkey_configuration(fresh=True) if settings.SIGNUP_PASSKEYS == "offer" else None
+            findings = pool_checks.all_findings(user_pool, client, webauthn)
+            warnings += [f"{finding.message} {finding.hint}" for finding in findings]
+        return warnings
 
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         if request.method == "GET" and _rules_for(request) is None:
@@ -161,14 +190,15 @@ class AttributeFieldAdmin(admin.ModelAdmin):
                 FieldSpec.from_model(field) for field in AttributeField.objects.order_by("position", "id")
             )
         else:
-            specs = attribute_field_list_active()  # exactly what the live form is built from
+            specs = attribute_field_list_for_form()  # exactly what the live form is built from
+        options = {"fields": specs, "password_mode": settings.SIGNUP_PASSWORD}
         if request.method == "POST":
-            form = SignUpForm(request.POST, fields=specs)
+            form = SignUpForm(request.POST, **options)
             shown = form
         else:
             # Show the empty form as users first see it; the request is built from sample values.
-            shown = SignUpForm(fields=specs)
-            form = SignUpForm(preview.sample_data(specs), fields=specs)
+            shown = SignUpForm(**options)
+            form = SignUpForm(preview.sample_data(specs), **options)
         request_json = preview.preview_request_json(form, request) if form.is_valid() else ""
         context = {
             "form": shown,

@@ -15,6 +15,16 @@ from django.db import DatabaseError
 def cognito_settings_check(**_: Any) -> list[Error | Warning]:
     problems: list[Error | Warning] = []
     if settings.COGNITO_LOCAL:
+        if not settings.COGNITO_LOCAL_EMULATOR_INSTALLED and settings.COGNITO_LOCAL_EMULATOR == "auto":
+            problems.append(
+                Warning(
+                    "COGNITO_USER_POOL_ID is not set and the embedded local Cognito is not installed: "
+                    "sign-up cannot work.",
+                    hint="Set the COGNITO_* variables for a real pool, or install the local extra "
+                    "(pip install -e '.[local]').",
+                    id="signup.W001",
+                )
+            )
         return problems  # the embedded local Cognito provides the pool and client when the portal runs
     if not settings.COGNITO_CLIENT_ID:
         problems.append(
@@ -64,4 +74,43 @@ def signup_required_attributes_check(databases: list[str] | None = None, **_: An
             id="signup.W010",
         )
         for name, message in field_rules.required_attribute_warnings(configured, rules)
+    ]
+
+
+@register()
+def return_url_settings_check(**_: Any) -> list[Error]:
+    from signup.return_urls import entry_problem
+
+    problems = [
+        Error(
+            f"SIGNUP_RETURN_URLS entry {entry!r} can never match ({problem}).",
+            hint="Use absolute http(s) URLs such as https://app.example.com/.",
+            id="signup.E010",
+        )
+        for entry in settings.SIGNUP_RETURN_URLS
+        if (problem := entry_problem(entry))
+    ]
+    default = settings.SIGNUP_DEFAULT_RETURN_URL
+    if default and (problem := entry_problem(default)):
+        problems.append(
+            Error(f"SIGNUP_DEFAULT_RETURN_URL is not an absolute http(s) URL ({problem}).", id="signup.E011")
+        )
+    return problems
+
+
+@register(Tags.database)
+def signup_pool_capabilities_check(databases: list[str] | None = None, **_: Any) -> list[Warning]:
+    """Warn when the pool or app client cannot do what SIGNUP_PASSWORD, SIGNUP_PASSKEYS or
+    SIGNUP_SIGN_IN_AFTER_CONFIRM ask for (same `database` tag, and so the same moments, as the check above)."""
+    if not databases or settings.COGNITO_LOCAL:
+        return []
+    from signup import pool, pool_checks
+
+    user_pool, client = pool.user_pool_description(fresh=True), pool.user_pool_client_description(fresh=True)
+    if user_pool is None or client is None:
+        return []
+    webauthn = pool.passkey_configuration(fresh=True) if settings.SIGNUP_PASSKEYS == "offer" else None
+    return [
+        Warning(finding.message, hint=finding.hint, id=finding.id)
+        for finding in pool_checks.all_findings(user_pool, client, webauthn)
     ]

@@ -1,4 +1,5 @@
-"""The end user's IP address, from one place: UserContextData.IpAddress, rate limits and logs all use it.
+"""The end user's IP address, from one place: UserContextData.IpAddress, rate limits and logs all use it; and the
+request context the gateway forwards to Cognito.
 
 X-Forwarded-For is client-controlled at its left end. Each trusted proxy appends the address it saw, so with N
 trusted proxies the user's address is the N-th entry from the right; anything further left is ignored.
@@ -10,6 +11,8 @@ import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
+
+from signup.cognito import RequestContext
 
 
 def _parse(value: str) -> str | None:
@@ -34,3 +37,12 @@ def client_ip(request: HttpRequest) -> str:
         # Fewer hops than configured proxies: the header did not come through our proxies; trust nothing in it.
         return remote
     return _parse(forwarded[-trusted]) or remote
+
+
+def request_context(request: HttpRequest, *, encoded_data: str = "", analytics_endpoint_id: str = "") -> RequestContext:
+    """What Cognito is told about this request: the user's address, the browser's risk data, the analytics id."""
+    return RequestContext(
+        ip_address=client_ip(request),
+        encoded_data=encoded_data,
+        analytics_endpoint_id=analytics_endpoint_id or settings.COGNITO_ANALYTICS_ENDPOINT_ID,
+    )

@@ -1,7 +1,8 @@
 """The Cognito gateway: the only module that imports boto3/botocore.
 
 It owns the per-process clients, the secret hash, request building and the translation of botocore errors into
-the portal's own exceptions (signup.errors). Callers pass plain values and get plain values back.
+the portal's own exceptions (signup.errors). Every failed call is logged here, once, at WARNING: operation, Cognito's
+error code and ours, never a parameter. Callers pass plain values and get plain values back.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import copy
 import hashlib
 import hmac
 import logging
-import re
 import threading
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
@@ -24,7 +25,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.views.decorators.debug import sensitive_variables
 
-from signup import errors
+from signup import cognito_errors, errors
 from signup.breaker import CircuitBreaker
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,16 @@ class SignUpResult:
     user_sub: str
     confirmed: bool
     delivery: CodeDelivery | None
+    #: SignUp's `Session` for signing in after confirmation; a credential, so never in a repr or a log line.
+    session: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The tokens of a sign-in. They stay in the server session and are never rendered or logged."""
+
+    access_token: str = field(repr=False)
+    refresh_token: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -76,22 +87,29 @@ class RequestContext:
         return {"AnalyticsEndpointId": self.analytics_endpoint_id} if self.analytics_endpoint_id else None
 
 
-# --- Clients: one per process, created lazily ---------------------------------------------------------------------
+# --- Clients: one per kind and process, created lazily ------------------------------------------------------------
 
 _clients: dict[str, Any] = {}
 _clients_lock = threading.Lock()
 _breakers: dict[str, CircuitBreaker] = {}
 
 
-def _make_client(*, retries: int) -> Any:
-    config = Config(
-        connect_timeout=settings.COGNITO_CONNECT_TIMEOUT,
-        read_timeout=settings.COGNITO_READ_TIMEOUT,
+def _client_config(kind: str) -> Config:
+    if kind == "page":
+        # Reads a page makes on its way (the pool's password policy): short, and never retried, so a hanging Cognito
+        # costs a page at most these seconds (signup.pool also serves its last answer meanwhile).
+        connect, read, attempts = settings.COGNITO_PAGE_CONNECT_TIMEOUT, settings.COGNITO_PAGE_READ_TIMEOUT, 1
+    else:
+        connect, read = settings.COGNITO_CONNECT_TIMEOUT, settings.COGNITO_READ_TIMEOUT
+        # Public calls (SignUp, ConfirmSignUp, Resend...) are not idempotent: a retry after a read timeout can register
+        # the user and then report UsernameExists for their own sign-up, so they get one attempt. Admin reads retry.
+        attempts = 1 if kind == "public" else 3
+    return Config(
+        connect_timeout=connect,
+        read_timeout=read,
         max_pool_connections=settings.COGNITO_MAX_POOL_CONNECTIONS,
-        retries={"mode": "standard", "total_max_attempts": retries},
+        retries={"mode": "standard", "total_max_attempts": attempts},
     )
-    # No endpoint here on purpose: boto3 reads AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / AWS_ENDPOINT_URL.
-    return boto3.session.Session().client("cognito-idp", region_name=settings.COGNITO_REGION, config=config)
 
 
 def _client(kind: str) -> Any:
@@ -100,10 +118,9 @@ def _client(kind: str) -> Any:
         with _clients_lock:
             client = _clients.get(kind)
             if client is None:
-                # Public calls (SignUp, ConfirmSignUp, Resend) are not idempotent: a retry after a read timeout can
-                # register the user and then report UsernameExists for their own sign-up, so they get one attempt.
-                # Admin reads (Describe*) are safe to retry.
-                client = _make_client(retries=1 if kind == "public" else 3)
+                # No endpoint on purpose: boto3 reads AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / AWS_ENDPOINT_URL.
+                session = boto3.session.Session()
+                client = session.client("cognito-idp", region_name=settings.COGNITO_REGION, config=_client_config(kind))
                 _clients[kind] = client
     return client
 
@@ -114,8 +131,13 @@ def public_client() -> Any:
 
 
 def admin_client() -> Any:
-    """The client for IAM-signed reads such as DescribeUserPool."""
+    """The client for IAM-signed calls such as DescribeUserPool and AdminUpdateUserAttributes."""
     return _client("admin")
+
+
+def page_client() -> Any:
+    """The client for IAM-signed reads made while serving a page: short timeouts, one attempt."""
+    return _client("page")
 
 
 def reset_clients(**_: Any) -> None:
@@ -156,11 +178,17 @@ def secret_hash(username: str, client_id: str, client_secret: str) -> str:
     return base64.b64encode(mac.digest()).decode("ascii")
 
 
+def _secret_hash_for(username: str) -> str | None:
+    if not settings.COGNITO_CLIENT_SECRET:
+        return None
+    return secret_hash(username, settings.COGNITO_CLIENT_ID, settings.COGNITO_CLIENT_SECRET)
+
+
 @sensitive_variables("params")
 def _client_params(username: str) -> dict[str, str]:
     params = {"ClientId": settings.COGNITO_CLIENT_ID, "Username": username}
-    if settings.COGNITO_CLIENT_SECRET:
-        params["SecretHash"] = secret_hash(username, settings.COGNITO_CLIENT_ID, settings.COGNITO_CLIENT_SECRET)
+    if (hashed := _secret_hash_for(username)) is not None:
+        params["SecretHash"] = hashed
     return params
 
 
@@ -176,36 +204,41 @@ def _with_context(params: dict[str, Any], context: RequestContext) -> dict[str, 
     return params
 
 
-# --- Operations ---------------------------------------------------------------------------------------------------
+# --- Sign-up operations -------------------------------------------------------------------------------------------
 
 
-@sensitive_variables("password", "params")
-def build_sign_up_request(
-    *,
-    username: str,
-    password: str,
-    user_attributes: Iterable[tuple[str, str]] = (),
-    validation_data: Iterable[tuple[str, str]] = (),
-    client_metadata: Mapping[str, str] | None = None,
-    context: RequestContext = RequestContext(),
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SignUpRequest:
+    """What a sign-up sends. `password` None: a passwordless sign-up, sent without any `Password` member."""
+
+    username: str
+    password: str | None = field(repr=False)
+    user_attributes: tuple[tuple[str, str], ...] = ()
+    validation_data: tuple[tuple[str, str], ...] = ()
+    client_metadata: tuple[tuple[str, str], ...] = ()
+
+
+@sensitive_variables("request", "params")
+def build_sign_up_request(request: SignUpRequest, context: RequestContext = RequestContext()) -> dict[str, Any]:
     """The SignUp parameters, exactly as `sign_up` sends them (the admin preview shows them, redacted)."""
-    params: dict[str, Any] = {**_client_params(username), "Password": password}
-    if attributes := _attribute_list(user_attributes):
+    params: dict[str, Any] = _client_params(request.username)
+    if request.password is not None:
+        params["Password"] = request.password
+    if attributes := _attribute_list(request.user_attributes):
         params["UserAttributes"] = attributes
-    if validation := _attribute_list(validation_data):
+    if validation := _attribute_list(request.validation_data):
         params["ValidationData"] = validation
-    if client_metadata:
-        params["ClientMetadata"] = dict(client_metadata)
+    if request.client_metadata:
+        params["ClientMetadata"] = dict(request.client_metadata)
     return _with_context(params, context)
 
 
 REDACTED = "*** redacted ***"
-_SECRET_PARAMETERS = ("Password", "SecretHash")
+_SECRET_PARAMETERS = ("Password", "SecretHash", "Session")
 
 
 def redact_request(params: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of request parameters that is safe to show or log: password and secret hash replaced."""
+    """A copy of request parameters that is safe to show or log: password, secret hash and session replaced."""
     redacted = copy.deepcopy(dict(params))
     for name in _SECRET_PARAMETERS:
         if name in redacted:
@@ -215,138 +248,133 @@ def redact_request(params: Mapping[str, Any]) -> dict[str, Any]:
     return redacted
 
 
-@sensitive_variables("password", "params")
-def sign_up(
-    *,
-    username: str,
-    password: str,
-    user_attributes: Iterable[tuple[str, str]] = (),
-    validation_data: Iterable[tuple[str, str]] = (),
-    client_metadata: Mapping[str, str] | None = None,
-    context: RequestContext = RequestContext(),
-) -> SignUpResult:
+@sensitive_variables("request", "params", "response")
+def sign_up(request: SignUpRequest, context: RequestContext = RequestContext()) -> SignUpResult:
     """Call SignUp exactly once. Raises a signup.errors.PortalError subclass on any failure."""
-    params = build_sign_up_request(
-        username=username,
-        password=password,
-        user_attributes=user_attributes,
-        validation_data=validation_data,
-        client_metadata=client_metadata,
-        context=context,
-    )
-    response = _call("sign_up", params)
+    response = _call("sign_up", build_sign_up_request(request, context))
     try:
         return SignUpResult(
             user_sub=str(response["UserSub"]),
             confirmed=bool(response.get("UserConfirmed", False)),
             delivery=CodeDelivery.from_response(response.get("CodeDeliveryDetails")),
+            session=str(response.get("Session") or ""),
         )
     except (KeyError, TypeError, AttributeError) as exc:
-        raise errors.CognitoBadResponse(detail=f"SignUp answered without UserSub: {type(exc).__name__}") from None
+        raise _logged("sign_up", errors.CognitoBadResponse(detail=f"no UserSub: {type(exc).__name__}")) from None
 
 
-@sensitive_variables("code", "params")
-def confirm_sign_up(*, username: str, code: str, context: RequestContext = RequestContext()) -> None:
+@sensitive_variables("code", "session", "params", "response")
+def confirm_sign_up(*, username: str, code: str, session: str = "", context: RequestContext = RequestContext()) -> str:
+    """ConfirmSignUp; returns Cognito's new `Session` for signing in ("" when it sent none)."""
     # ForceAliasCreation stays false: moving an email/phone away from another account must never be implicit.
     params = {**_client_params(username), "ConfirmationCode": code, "ForceAliasCreation": False}
-    _call("confirm_sign_up", _with_context(params, context))
+    if session:
+        params["Session"] = session
+    response = _call("confirm_sign_up", _with_context(params, context))
+    return str(response.get("Session") or "") if isinstance(response, Mapping) else ""
 
 
 @sensitive_variables("params")
 def resend_confirmation_code(*, username: str, context: RequestContext = RequestContext()) -> CodeDelivery | None:
     response = _call("resend_confirmation_code", _with_context(_client_params(username), context))
     if not isinstance(response, Mapping):
-        raise errors.CognitoBadResponse(detail="ResendConfirmationCode answered with a non-object")
+        raise _logged("resend_confirmation_code", errors.CognitoBadResponse(detail="reply is not an object"))
     return CodeDelivery.from_response(response.get("CodeDeliveryDetails"))
 
 
-def describe_user_pool() -> dict[str, Any]:
+def admin_update_contact(*, username: str, attributes: Iterable[tuple[str, str]]) -> None:
+    """AdminUpdateUserAttributes (IAM): a new email address or phone number for an unconfirmed user."""
+    params = {
+        "UserPoolId": settings.COGNITO_USER_POOL_ID,
+        "Username": username,
+        "UserAttributes": _attribute_list(attributes),
+    }
+    _call("admin_update_user_attributes", params, client=admin_client())
+
+
+# --- Sign-in after sign-up and passkeys ---------------------------------------------------------------------------
+
+
+@sensitive_variables("session", "params", "response")
+def initiate_auth_with_session(*, username: str, session: str, context: RequestContext = RequestContext()) -> Tokens:
+    """InitiateAuth USER_AUTH with ConfirmSignUp's Session: the confirmation code was the first factor."""
+    auth_parameters = {"USERNAME": username}
+    if (hashed := _secret_hash_for(username)) is not None:
+        auth_parameters["SECRET_HASH"] = hashed
+    params = {
+        "AuthFlow": "USER_AUTH",
+        "ClientId": settings.COGNITO_CLIENT_ID,
+        "AuthParameters": auth_parameters,
+        "Session": session,
+    }
+    response = _call("initiate_auth", _with_context(params, context))
+    result = response.get("AuthenticationResult") if isinstance(response, Mapping) else None
+    if not isinstance(result, Mapping) or not result.get("AccessToken"):
+        raise _logged("initiate_auth", errors.SignInNotCompleted(detail=str(response.get("ChallengeName", "none"))))
+    return Tokens(access_token=str(result["AccessToken"]), refresh_token=str(result.get("RefreshToken") or ""))
+
+
+@sensitive_variables("access_token")
+def start_passkey_registration(*, access_token: str) -> dict[str, Any]:
+    """StartWebAuthnRegistration: the options for navigator.credentials.create(), as JSON-compatible data."""
+    response = _call("start_web_authn_registration", {"AccessToken": access_token})
+    options = response.get("CredentialCreationOptions") if isinstance(response, Mapping) else None
+    if not isinstance(options, Mapping):
+        raise _logged("start_web_authn_registration", errors.CognitoBadResponse(detail="no CredentialCreationOptions"))
+    return dict(options)
+
+
+@sensitive_variables("access_token", "credential")
+def complete_passkey_registration(*, access_token: str, credential: Mapping[str, Any]) -> None:
+    _call("complete_web_authn_registration", {"AccessToken": access_token, "Credential": dict(credential)})
+
+
+@sensitive_variables("refresh_token", "params")
+def revoke_refresh_token(*, refresh_token: str) -> None:
+    params = {"Token": refresh_token, "ClientId": settings.COGNITO_CLIENT_ID}
+    if settings.COGNITO_CLIENT_SECRET:
+        params["ClientSecret"] = settings.COGNITO_CLIENT_SECRET
+    _call("revoke_token", params)
+
+
+# --- The pool's configuration (IAM) -------------------------------------------------------------------------------
+
+
+def describe_user_pool(*, client: Any = None) -> dict[str, Any]:
     """The pool's configuration (IAM credentials needed). Raises ServiceUnavailable without them."""
-    return _call("describe_user_pool", {"UserPoolId": settings.COGNITO_USER_POOL_ID}, client=admin_client())["UserPool"]
+    response = _call(
+        "describe_user_pool", {"UserPoolId": settings.COGNITO_USER_POOL_ID}, client=client or admin_client()
+    )
+    return dict(response["UserPool"])
 
 
-def describe_user_pool_client() -> dict[str, Any]:
+def describe_user_pool_client(*, client: Any = None) -> dict[str, Any]:
     params = {"UserPoolId": settings.COGNITO_USER_POOL_ID, "ClientId": settings.COGNITO_CLIENT_ID}
-    response = _call("describe_user_pool_client", params, client=admin_client())
-    client = dict(response["UserPoolClient"])
-    client.pop("ClientSecret", None)  # never let the secret travel further than this module
-    return client
+    response = _call("describe_user_pool_client", params, client=client or admin_client())
+    description = dict(response["UserPoolClient"])
+    description.pop("ClientSecret", None)  # never let the secret travel further than this module
+    return description
 
 
-# --- Error translation --------------------------------------------------------------------------------------------
-
-# Cognito error code -> our exception, per operation where the meaning differs. A closed list: anything else is
-# "unavailable" (an operator problem), never a 500.
-_COMMON_ERRORS: dict[str, type[errors.PortalError]] = {
-    "TooManyRequestsException": errors.Throttled,
-    "LimitExceededException": errors.LimitExceeded,
-    "InvalidParameterException": errors.InvalidParameter,
-    "NotAuthorizedException": errors.CognitoMisconfigured,
-    "ResourceNotFoundException": errors.CognitoMisconfigured,
-    "UserLambdaValidationException": errors.SignUpRejected,
-    "InvalidLambdaResponseException": errors.CognitoTriggerFailed,
-    "UnexpectedLambdaException": errors.CognitoTriggerFailed,
-    "InvalidSmsRoleAccessPolicyException": errors.CognitoTriggerFailed,
-    "InvalidSmsRoleTrustRelationshipException": errors.CognitoTriggerFailed,
-    "InvalidEmailRoleAccessPolicyException": errors.CognitoTriggerFailed,
-    "CodeDeliveryFailureException": errors.CodeDeliveryFailed,
-    "InternalErrorException": errors.CognitoInternalError,
-    "ForbiddenException": errors.CognitoForbidden,
-    "UserNotFoundException": errors.UserNotFound,
-}
-_OPERATION_ERRORS: dict[str, dict[str, type[errors.PortalError]]] = {
-    "sign_up": {
-        "UsernameExistsException": errors.UsernameExists,
-        "InvalidPasswordException": errors.InvalidPassword,
-    },
-    "confirm_sign_up": {
-        "CodeMismatchException": errors.CodeMismatch,
-        "ExpiredCodeException": errors.CodeExpired,
-        "TooManyFailedAttemptsException": errors.TooManyFailedAttempts,
-        "AliasExistsException": errors.AliasExists,
-    },
-    "resend_confirmation_code": {},
-}
-
-# "Attributes did not conform to the schema: custom:x: Attribute does not exist in the schema." and the like.
-_ATTRIBUTE_IN_MESSAGE = re.compile(r"(?:schema:\s*|^)((?:custom:|dev:)?[A-Za-z_][\w:]{0,31}):\s")
-_LAMBDA_PREFIX = re.compile(r"^\s*\w+ failed with error\s*", re.IGNORECASE)
+def describe_passkey_configuration(*, client: Any = None) -> dict[str, Any]:
+    """GetUserPoolMfaConfig's WebAuthnConfiguration (RelyingPartyId, UserVerification), {} when none is set."""
+    params = {"UserPoolId": settings.COGNITO_USER_POOL_ID}
+    response = _call("get_user_pool_mfa_config", params, client=client or admin_client())
+    configuration = response.get("WebAuthnConfiguration") if isinstance(response, Mapping) else None
+    return dict(configuration) if isinstance(configuration, Mapping) else {}
 
 
-def _translate_client_error(operation: str, exc: botocore.exceptions.ClientError) -> errors.PortalError:
-    error = exc.response.get("Error", {}) if isinstance(exc.response, Mapping) else {}
-    code = str(error.get("Code", ""))
-    message = str(error.get("Message", ""))
-    detail = f"{code}: {message}"[:500]
-    exception_class = _OPERATION_ERRORS.get(operation, {}).get(code) or _COMMON_ERRORS.get(code)
+# --- Calling, with error translation and one log line per failure -------------------------------------------------
 
-    if code == "NotAuthorizedException" and operation == "confirm_sign_up" and _says_already_confirmed(message):
-        # "User cannot be confirmed. Current status is CONFIRMED": the user's goal is already reached. Any other
-        # NotAuthorized (secret hash, self sign-up disabled, an emulator's "User not authorized") is not success.
-        return errors.AlreadyConfirmed(detail=detail)
-    if code == "InvalidParameterException" and operation == "resend_confirmation_code" and "confirmed" in message:
-        return errors.AlreadyConfirmed(detail=detail)
-    if code == "InvalidParameterException" and (match := _ATTRIBUTE_IN_MESSAGE.search(message)):
-        return errors.InvalidAttributeValue(detail=detail, field=match.group(1))
-    if exception_class is errors.SignUpRejected:
-        # The Lambda's own text is the deployment's message to its users; Cognito's prefix is not.
-        return errors.SignUpRejected(detail=_LAMBDA_PREFIX.sub("", message)[:300])
-    if exception_class is None:
-        return errors.CognitoBadResponse(detail=detail)
-    return exception_class(detail=detail, retry_after=_retry_after(exc.response))
+#: Called after every call with (operation, Cognito error code or "", seconds); signup.metrics sets it.
+call_observer: Callable[[str, str, float], None] | None = None
 
 
-def _says_already_confirmed(message: str) -> bool:
-    message = message.lower()
-    return "confirmed" in message and "secret" not in message
-
-
-def _retry_after(response: Any) -> int | None:
-    """Seconds from a Retry-After header, when the service sent one (Cognito rarely does; proxies and WAF may)."""
-    metadata = response.get("ResponseMetadata", {}) if isinstance(response, Mapping) else {}
-    headers = metadata.get("HTTPHeaders", {}) if isinstance(metadata, Mapping) else {}
-    value = str(headers.get("retry-after", "")).strip() if isinstance(headers, Mapping) else ""
-    return int(value) if value.isdigit() and 0 < int(value) <= 24 * 60 * 60 else None
+def _logged(operation: str, error: errors.PortalError, aws_code: str = "") -> errors.PortalError:
+    logger.warning(
+        "cognito.call operation=%s aws_error=%s outcome=%s", operation, aws_code or error.detail[:60], error.code
+    )
+    return error
 
 
 @sensitive_variables("params")
@@ -354,7 +382,10 @@ def _call(operation: str, params: dict[str, Any], *, client: Any = None) -> Any:
     if client is not None:
         return _call_once(operation, params, client=client)
     circuit = public_circuit()
-    circuit.before_call()
+    try:
+        circuit.before_call()
+    except errors.CognitoCircuitOpen as error:
+        raise _logged(operation, error, "circuit_open") from None
     try:
         response = _call_once(operation, params, client=public_client())
     except errors.PortalError as error:
@@ -366,21 +397,21 @@ def _call(operation: str, params: dict[str, Any], *, client: Any = None) -> Any:
 
 @sensitive_variables("params")
 def _call_once(operation: str, params: dict[str, Any], *, client: Any) -> Any:
+    started = time.monotonic()
+    aws_code = ""
     try:
         return getattr(client, operation)(**params)
     except botocore.exceptions.ClientError as exc:
-        raise _translate_client_error(operation, exc) from None
-    except (botocore.exceptions.ConnectTimeoutError, botocore.exceptions.EndpointConnectionError) as exc:
-        # Raised before the request left: it cannot have taken effect.
-        raise errors.CognitoUnreachable(detail=type(exc).__name__) from None
-    except botocore.exceptions.ReadTimeoutError as exc:
-        raise errors.CognitoTimeout(detail=type(exc).__name__) from None
-    except (botocore.exceptions.NoCredentialsError, botocore.exceptions.PartialCredentialsError) as exc:
-        raise errors.CognitoMisconfigured(detail=type(exc).__name__) from None
-    except botocore.exceptions.ParamValidationError as exc:
-        # The form validates everything the model checks; reaching this is a bug in our validation, not the user's.
-        raise errors.InvalidParameter(detail=type(exc).__name__) from None
-    except (botocore.exceptions.BotoCoreError, ValueError, AttributeError, TypeError, KeyError) as exc:
-        # Malformed replies, connection resets, ... The exception text may echo parameters, so only its type.
-        # botocore's parser raises AttributeError/TypeError on a reply that is JSON but not an object (fault tests).
-        raise errors.CognitoBadResponse(detail=type(exc).__name__) from None
+        aws_code = cognito_errors.error_code(exc.response) or "unknown"
+        raise _logged(operation, cognito_errors.translate(operation, exc.response), aws_code) from None
+    except botocore.exceptions.BotoCoreError as exc:
+        aws_code = type(exc).__name__
+        raise _logged(operation, cognito_errors.translate_transport(exc), aws_code) from None
+    except (ValueError, AttributeError, TypeError, KeyError) as exc:
+        # botocore's parser raises these on a reply that is JSON but not an object (fault tests). The exception
+        # text may echo parameters, so only its type goes anywhere.
+        aws_code = type(exc).__name__
+        raise _logged(operation, errors.CognitoBadResponse(detail=aws_code), aws_code) from None
+    finally:
+        if call_observer is not None:
+            call_observer(operation, aws_code, time.monotonic() - started)

@@ -93,7 +93,7 @@ class AliasExists(PortalError):
 
 class AlreadyConfirmed(PortalError):
     code = "already_confirmed"
-    message = _("This account is already confirmed.")
+    message = _("This account is already confirmed. You can sign in.")
 
 
 class UserNotFound(PortalError):
@@ -111,6 +111,15 @@ class ResendCooldown(PortalError):
     code = "resend_cooldown"
     message = _("Please wait before asking for another code.")
     status = 429
+
+
+class ChangeNotPermitted(PortalError):
+    """The portal may not change the address (no IAM rights, or Cognito refused): a new username is the way."""
+
+    code = "change_not_permitted"
+    message = _(
+        "We cannot change the address of this sign-up. Start again with a different username and the right address."
+    )
 
 
 class NoSignUpInProgress(PortalError):
@@ -137,6 +146,89 @@ class RateLimited(PortalError):
     code = "rate_limited"
     message = _("You have tried this too often. Please wait a few minutes and try again.")
     status = 429
+
+
+class SmsBudgetSpent(PortalError):
+    """SIGNUP_SMS_LIMIT: the deployment's budget of text messages is spent for now; nothing was sent."""
+
+    code = "sms_budget_spent"
+    message = _("We cannot send text messages right now. Please try again later, or use an email address.")
+    status = 429
+
+
+class CaptchaFailed(PortalError):
+    code = "captcha_failed"
+    message = _("Please complete the check that you are not a robot, then try again.")
+    field = "captcha"
+
+
+class CaptchaUnavailable(PortalError):
+    """The CAPTCHA provider could not be asked (SIGNUP_CAPTCHA_FAIL=closed)."""
+
+    code = "captcha_unavailable"
+    message = _("We cannot check that you are not a robot right now. Please try again in a few minutes.")
+    status = 503
+
+
+# --- Sign-in after sign-up and passkeys: never fatal, the account is ready whatever happens ------------------------
+
+
+class SignInNotCompleted(PortalError):
+    """InitiateAuth with the confirmation's Session did not sign the user in (expired, refused, a challenge)."""
+
+    code = "sign_in_not_completed"
+    message = _("Your account is ready. Sign in to continue.")
+
+
+class PasskeyError(PortalError):
+    code = "passkey_error"
+    message = _("We could not save your passkey. Your account is ready; you can add a passkey later.")
+
+
+class PasskeyRelyingPartyMismatch(PasskeyError):
+    code = "passkey_relying_party_mismatch"
+
+
+class PasskeyOriginNotAllowed(PasskeyError):
+    code = "passkey_origin_not_allowed"
+
+
+class PasskeyChallengeNotFound(PasskeyError):
+    code = "passkey_challenge_not_found"
+    message = _("This passkey request has expired. Your account is ready; you can add a passkey later.")
+
+
+class PasskeyNotSupported(PasskeyError):
+    code = "passkey_not_supported"
+    message = _("This passkey is not supported. Your account is ready; you can add a passkey later.")
+
+
+class PasskeyClientMismatch(PasskeyError):
+    code = "passkey_client_mismatch"
+
+
+class PasskeysNotEnabled(PasskeyError):
+    code = "passkeys_not_enabled"
+
+
+class PasskeysNotConfigured(PasskeyError):
+    code = "passkeys_not_configured"
+
+
+class PasskeyLimitExceeded(PasskeyError):
+    code = "passkey_limit_exceeded"
+    message = _("You have too many passkeys already. Your account is ready.")
+
+
+class PasskeySignInExpired(PasskeyError):
+    code = "passkey_sign_in_expired"
+    message = _("This passkey step has expired. Your account is ready; you can add a passkey later.")
+
+
+class PasskeyInvalidCredential(PasskeyError):
+    """The browser sent something that is not a credential (never reached Cognito)."""
+
+    code = "passkey_invalid_credential"
 
 
 # --- The service is unavailable: a configuration or operations problem, never the user's ---------------------------
@@ -192,3 +284,18 @@ class CognitoCircuitOpen(ServiceUnavailable):
     """Cognito failed repeatedly just now; the call was not attempted (signup.breaker)."""
 
     code = "cognito_circuit_open"
+
+
+def _subclasses(cls: type[PortalError]) -> list[type[PortalError]]:
+    found = []
+    for subclass in cls.__subclasses__():
+        found += [subclass, *_subclasses(subclass)]
+    return found
+
+
+def error_for_code(code: str) -> PortalError | None:
+    """An instance of the error with this stable code (a notice carried over a redirect), or None if unknown."""
+    for cls in [PortalError, *_subclasses(PortalError)]:
+        if cls.code == code:
+            return cls()
+    return None

@@ -18,7 +18,6 @@ from django.db.models import Max
 from signup import field_rules
 from signup.field_rules import PoolRules
 from signup.models import AttributeField
-from signup.selectors import attribute_field_cache_clear
 
 FORMAT_VERSION = 1
 # Every configurable property, in the order the export writes them.
@@ -42,6 +41,7 @@ EXPORTED_FIELDS = (
     "choices",
     "destination",
     "phone_region",
+    "allowed_countries",
 )
 _DECIMAL_FIELDS = ("min_value", "max_value")
 
@@ -85,14 +85,7 @@ def _validation_message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _field_from_item(index: int, item: Any) -> AttributeField:
-    where = _describe(index, item)
-    if not isinstance(item, dict):
-        raise FieldConfigError(f"{where}: each field must be a JSON object.")
-    unknown = sorted(set(item) - set(EXPORTED_FIELDS))
-    if unknown:
-        raise FieldConfigError(f"{where}: unknown key(s) {', '.join(unknown)}.")
-    values = dict(item)
+def _decimal_values(where: str, values: dict[str, Any]) -> None:
     for name in _DECIMAL_FIELDS:
         value = values.get(name)
         if value is None:
@@ -103,6 +96,9 @@ def _field_from_item(index: int, item: Any) -> AttributeField:
             values[name] = Decimal(str(value))
         except InvalidOperation:
             raise FieldConfigError(f"{where}: {name}: {value!r} is not a number.") from None
+
+
+def _check_types(where: str, values: dict[str, Any]) -> None:
     for name in ("required", "enabled"):
         if name in values and not isinstance(values[name], bool):
             raise FieldConfigError(f"{where}: {name}: true or false is expected.")
@@ -111,10 +107,21 @@ def _field_from_item(index: int, item: Any) -> AttributeField:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise FieldConfigError(f"{where}: {name}: a whole number is expected.")
     for name, value in values.items():
-        if name in EXPORTED_FIELDS and name not in (*_DECIMAL_FIELDS, "choices") and isinstance(value, list | dict):
+        if name not in (*_DECIMAL_FIELDS, "choices") and isinstance(value, list | dict):
             raise FieldConfigError(f"{where}: {name}: a single value is expected.")
         if isinstance(value, str) and "\x00" in value:
             raise FieldConfigError(f"{where}: {name}: contains NUL characters.")
+
+
+def _field_from_item(index: int, item: Any) -> AttributeField:
+    where = _describe(index, item)
+    if not isinstance(item, dict):
+        raise FieldConfigError(f"{where}: each field must be a JSON object.")
+    if unknown := sorted(set(item) - set(EXPORTED_FIELDS)):
+        raise FieldConfigError(f"{where}: unknown key(s) {', '.join(unknown)}.")
+    values = dict(item)
+    _decimal_values(where, values)
+    _check_types(where, values)
     return AttributeField(**values)
 
 
@@ -147,12 +154,9 @@ def attribute_field_config_import(data: Any, *, rules: PoolRules | None) -> list
     """Replace the whole configuration with the document's fields, or change nothing and raise FieldConfigError."""
     fields = attribute_field_config_parse(data, rules=rules)
     with transaction.atomic():
+        # Both announce the change (signup.models.AttributeFieldQuerySet): every process rebuilds on its next request.
         AttributeField.objects.all().delete()
-        created = AttributeField.objects.bulk_create(fields)
-        # bulk_create sends no post_save: every instance must drop its cached copy once this is committed.
-        transaction.on_commit(attribute_field_cache_clear)
-    attribute_field_cache_clear()
-    return created
+        return AttributeField.objects.bulk_create(fields)
 
 
 def attribute_field_import_from_pool(rules: PoolRules) -> list[AttributeField]:

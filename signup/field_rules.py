@@ -15,33 +15,38 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from signup import pool
 from signup.models import (
     STANDARD_ATTRIBUTES,
+    TEXT_INPUT_TYPES,
     VALUE_MAX_LENGTH,
     AttributeField,
     Destination,
     InputType,
 )
+from signup.signals import pool_attributes_wanted
 
+# Stored in English as the field's label; the form shows labels through gettext, so these appear in the user's
+# language (the catalogues translate them).
 STANDARD_LABELS: Mapping[str, str] = {
-    "email": "Email address",
-    "phone_number": "Phone number",
-    "name": "Full name",
-    "given_name": "First name",
-    "family_name": "Last name",
-    "middle_name": "Middle name",
-    "nickname": "Nickname",
-    "preferred_username": "Preferred username",
-    "profile": "Profile page",
-    "picture": "Picture URL",
-    "website": "Website",
-    "gender": "Gender",
-    "birthdate": "Date of birth",
-    "zoneinfo": "Time zone",
-    "locale": "Language",
-    "address": "Address",
+    "email": gettext_noop("Email address"),
+    "phone_number": gettext_noop("Phone number"),
+    "name": gettext_noop("Full name"),
+    "given_name": gettext_noop("First name"),
+    "family_name": gettext_noop("Last name"),
+    "middle_name": gettext_noop("Middle name"),
+    "nickname": gettext_noop("Nickname"),
+    "preferred_username": gettext_noop("Preferred username"),
+    "profile": gettext_noop("Profile page"),
+    "picture": gettext_noop("Picture URL"),
+    "website": gettext_noop("Website"),
+    "gender": gettext_noop("Gender"),
+    "birthdate": gettext_noop("Date of birth"),
+    "zoneinfo": gettext_noop("Time zone"),
+    "locale": gettext_noop("Language"),
+    "address": gettext_noop("Address"),
 }
 _STANDARD_INPUT_TYPES = {
     "email": InputType.EMAIL,
@@ -135,15 +140,20 @@ class PoolRules:
         return [name for name, attribute in self.attributes.items() if attribute.required and name != "sub"]
 
 
-def pool_rules() -> PoolRules | None:
-    """The pool's rules, or None when the pool or the app client cannot be read (then only local rules apply)."""
+def pool_rules(*, fresh: bool = False, wanted: Iterable[str] = ()) -> PoolRules | None:
+    """The pool's rules, or None when the pool or the app client cannot be read (then only local rules apply).
+
+    `fresh`: read the pool now (the admin), not this process's copy. `wanted`: the user attributes about to be
+    checked; an app that can add them to the pool (the embedded local Cognito) is asked to first.
+    """
     if not settings.COGNITO_USER_POOL_ID or not settings.COGNITO_CLIENT_ID:
         return None  # nothing to ask about (the embedded local Cognito has not been started)
-    user_pool = pool.user_pool_description()
-    if user_pool is None:
-        return None
-    client = pool.user_pool_client_description()
-    if client is None:
+    names = sorted(set(wanted))
+    if names and any(changed for _, changed in pool_attributes_wanted.send(sender=None, attribute_names=names)):
+        pool.pool_cache_clear()
+    user_pool = pool.user_pool_description(fresh=fresh)
+    client = pool.user_pool_client_description(fresh=fresh) if user_pool is not None else None
+    if user_pool is None or client is None:
         return None
     return PoolRules.from_descriptions(user_pool, client)
 
@@ -185,14 +195,11 @@ def attribute_field_pool_errors(field: AttributeField, rules: PoolRules) -> dict
         )
     if attribute.data_type == "Number" and field.input_type != InputType.NUMBER:
         problem("input_type", _("The pool stores %(name)s as a number: use a number field.") % {"name": name}, "type")
-    if attribute.data_type == "String" and field.input_type in {InputType.TEXT, *_TEXT_LIKE}:
+    if attribute.data_type == "String" and field.input_type in TEXT_INPUT_TYPES:
         _check_lengths(field, attribute, problem)
     if attribute.data_type == "Number" and field.input_type == InputType.NUMBER:
         _check_numbers(field, attribute, problem)
     return problems
-
-
-_TEXT_LIKE = {InputType.EMAIL, InputType.TEL, InputType.URL, InputType.TEXTAREA}
 
 
 def _check_lengths(field: AttributeField, attribute: SchemaAttribute, problem: Any) -> None:
@@ -204,7 +211,8 @@ def _check_lengths(field: AttributeField, attribute: SchemaAttribute, problem: A
             % {"limit": low},
             "pool_min_length",
         )
-    if high is not None and high < VALUE_MAX_LENGTH and (field.max_length is None or field.max_length > high):
+    # An unset maximum means "the pool's maximum" (the form applies it); only an explicit larger one is wrong.
+    if high is not None and high < VALUE_MAX_LENGTH and field.max_length is not None and field.max_length > high:
         problem(
             "max_length",
             _("The pool allows at most %(limit)d characters: set a maximum length of %(limit)d or less.")
@@ -329,11 +337,8 @@ def field_from_schema(attribute: SchemaAttribute, *, position: int) -> Attribute
         enabled=False,
         position=position,
     )
-    if input_type in {InputType.TEXT, *_TEXT_LIKE}:
-        if attribute.min_length:
-            field.min_length = attribute.min_length
-        if attribute.max_length is not None and attribute.max_length < VALUE_MAX_LENGTH:
-            field.max_length = attribute.max_length
+    if input_type in TEXT_INPUT_TYPES and attribute.min_length:
+        field.min_length = attribute.min_length
     if input_type == InputType.NUMBER:
         field.min_value, field.max_value = attribute.min_value, attribute.max_value
     return field

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import phonenumbers
@@ -10,6 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from signup.validators import linear_pattern_error
+
+#: How a clean() helper reports one problem: (model field, message, code).
+Problem = Callable[[str, Any, str], None]
 
 # Standard attributes a sign-up form may ask for. `sub`, `updated_at`, `*_verified` are Cognito's to set.
 STANDARD_ATTRIBUTES = (
@@ -53,6 +59,11 @@ autocomplete_validator = RegexValidator(
     message=_("Use an HTML autocomplete token such as email, given-name or off."),
     code="invalid_autocomplete",
 )
+allowed_countries_validator = RegexValidator(
+    regex=r"^(?:[A-Za-z]{2}(?:\s*,\s*[A-Za-z]{2})*)?\Z",
+    message=_("Use two-letter region codes separated by commas, such as GB, IE."),
+    code="invalid_countries",
+)
 phone_region_validator = RegexValidator(
     regex=r"^[A-Z]{2}\Z", message=_("Use a two-letter region code such as GB or US."), code="invalid_region"
 )
@@ -74,6 +85,11 @@ class Destination(models.TextChoices):
     USER_ATTRIBUTES = "user_attributes", _("UserAttributes (stored on the user)")
     VALIDATION_DATA = "validation_data", _("ValidationData (for a pre sign-up Lambda, not stored)")
     CLIENT_METADATA = "client_metadata", _("ClientMetadata (for Lambda triggers, not stored)")
+
+
+def region_codes(value: str) -> list[str]:
+    """ "GB, ie" -> ["GB", "IE"]: the allowed countries of a phone field."""
+    return [code.strip().upper() for code in value.split(",") if code.strip()]
 
 
 # Input types whose value is typed text, so length and pattern rules apply.
@@ -105,6 +121,48 @@ _INPUT_TYPE_AUTOCOMPLETE: dict[str, str] = {InputType.EMAIL: "email", InputType.
 def default_autocomplete(attribute_name: str, input_type: str) -> str:
     """The autocomplete token used when an admin leaves it empty ("" = no attribute at all)."""
     return AUTOCOMPLETE_DEFAULTS.get(attribute_name) or _INPUT_TYPE_AUTOCOMPLETE.get(input_type, "")
+
+
+class ConfigurationRevision(models.Model):
+    """One row whose number goes up with every change to the admin-configured form (fields, and anything else a
+    page is built from). Every process compares it with the copy it holds (signup.revision), so a change by any path
+    (admin, import, shell, another instance) shows on every instance's next request."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    revision = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("configuration revision")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="signup_configurationrevision_single_row")]
+
+    def __str__(self) -> str:
+        return f"revision {self.revision}"
+
+
+class AttributeFieldQuerySet(models.QuerySet["AttributeField"]):
+    """Bulk writes send no model signals, so they announce the change themselves."""
+
+    def update(self, **kwargs: Any) -> int:
+        from signup.revision import configuration_changed
+
+        updated = super().update(**kwargs)
+        configuration_changed()
+        return updated
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        from signup.revision import configuration_changed
+
+        deleted = super().delete()
+        configuration_changed()
+        return deleted
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AttributeField]:
+        from signup.revision import configuration_changed
+
+        created = super().bulk_create(*args, **kwargs)
+        configuration_changed()
+        return created
 
 
 class AttributeField(models.Model):
@@ -153,7 +211,7 @@ class AttributeField(models.Model):
         _("regular expression"),
         max_length=500,
         blank=True,
-        help_text=_("Python syntax; the whole value must match."),
+        help_text=_("RE2 syntax (no backreferences or lookaround; \\pL for letters); the whole value must match."),
     )
     regex_message = models.CharField(
         _("regular expression error message"),
@@ -172,6 +230,16 @@ class AttributeField(models.Model):
     destination = models.CharField(
         _("destination"), max_length=16, choices=Destination.choices, default=Destination.USER_ATTRIBUTES
     )
+    allowed_countries = models.CharField(
+        _("allowed countries"),
+        max_length=300,
+        blank=True,
+        validators=[allowed_countries_validator],
+        help_text=_(
+            "Phone fields: the regions whose numbers are accepted, e.g. GB, IE (empty: any). Numbers from anywhere "
+            "else are refused before anything is sent, which also stops SMS pumping to expensive destinations."
+        ),
+    )
     phone_region = models.CharField(
         _("phone default region"),
         max_length=2,
@@ -181,6 +249,8 @@ class AttributeField(models.Model):
             "Region for phone numbers typed without +country code, e.g. GB. Empty: SIGNUP_PHONE_DEFAULT_REGION."
         ),
     )
+
+    objects = AttributeFieldQuerySet.as_manager()
 
     class Meta:
         ordering = ("position", "id")
@@ -231,24 +301,40 @@ class AttributeField(models.Model):
 
     def clean(self) -> None:
         """Rules one row can check on its own (the pool's rules are in signup.field_rules)."""
-        problems: dict[str, list[Any]] = {}
+        problems: dict[str, list[ValidationError]] = {}
 
         def problem(field: str, message: Any, code: str) -> None:
             problems.setdefault(field, []).append(ValidationError(message, code=code))
 
+        self._clean_name(problem)
+        if self.regex:
+            self._clean_regex(problem)
+        self._clean_options_for_type(problem)
+        self._clean_phone(problem)
+        if self.initial:
+            self._clean_initial(problem)
+        if problems:
+            raise ValidationError(problems)  # type: ignore[arg-type]
+
+    def _clean_name(self, problem: Problem) -> None:
         name = self.attribute_name or ""
+        if not name:
+            return  # a required field: its own "required" error says it
         if name.lower() in RESERVED_NAMES:
             problem("attribute_name", _("This name is used by the sign-up form itself."), "reserved_name")
         elif self.destination == Destination.USER_ATTRIBUTES:
             try:
                 user_attribute_name_validator(name)
             except ValidationError as error:
-                problems.setdefault("attribute_name", []).extend(error.error_list)
-        if self.regex:
-            try:
-                re.compile(self.regex)
-            except (re.error, RecursionError, OverflowError) as error:
-                problem("regex", _("This is not a valid regular expression: %(error)s") % {"error": error}, "regex")
+                for item in error.error_list:
+                    problem("attribute_name", item.message, item.code or "invalid_attribute_name")
+
+    def _clean_regex(self, problem: Problem) -> None:
+        # Matched by RE2 (linear time) on every sign-up: a pattern RE2 cannot compile is refused here, never run.
+        if (message := linear_pattern_error(self.regex)) is not None:
+            problem("regex", _("This pattern cannot be used: %(error)s") % {"error": message}, "regex")
+
+    def _clean_options_for_type(self, problem: Problem) -> None:
         if self.input_type == InputType.SELECT:
             self._clean_choices(problem)
         elif self.choices:
@@ -261,23 +347,25 @@ class AttributeField(models.Model):
             for field in ("min_value", "max_value"):
                 if getattr(self, field) is not None:
                     problem(field, _("Only number fields have a minimum and maximum number."), "not_number")
-        if self.phone_region and not self._is_phone():
-            problem("phone_region", _("Only phone number fields have a default region."), "not_phone")
-        if (
-            self.phone_region
-            and not problems.get("phone_region")
-            and self.phone_region not in phonenumbers.SUPPORTED_REGIONS
-        ):
-            problem("phone_region", _("This is not a region phone numbers know."), "invalid_region")
-        if self.initial:
-            self._clean_initial(problem)
-        if problems:
-            raise ValidationError(problems)
+
+    def _clean_phone(self, problem: Problem) -> None:
+        self.allowed_countries = ", ".join(region_codes(self.allowed_countries or ""))
+        for field, value in (("phone_region", self.phone_region), ("allowed_countries", self.allowed_countries)):
+            if not value:
+                continue
+            if not self._is_phone():
+                problem(field, _("Only phone number fields have regions."), "not_phone")
+            elif unknown := [code for code in region_codes(value) if code not in phonenumbers.SUPPORTED_REGIONS]:
+                problem(
+                    field,
+                    _("Not a region phone numbers know: %(codes)s.") % {"codes": ", ".join(unknown)},
+                    "invalid_region",
+                )
 
     def _is_phone(self) -> bool:
         return self.input_type == InputType.TEL or self.attribute_name == "phone_number"
 
-    def _clean_choices(self, problem: Any) -> None:
+    def _clean_choices(self, problem: Problem) -> None:
         choices = self.choices
         if not isinstance(choices, list) or not choices:
             problem("choices", _('A select field needs a list of {"value": ..., "label": ...} choices.'), "choices")
@@ -303,7 +391,7 @@ class AttributeField(models.Model):
         if len(set(values)) != len(values):
             problem("choices", _("Each choice value can appear only once."), "choices_duplicate")
 
-    def _clean_initial(self, problem: Any) -> None:
+    def _clean_initial(self, problem: Problem) -> None:
         initial = self.initial
         if self.input_type == InputType.CHECKBOX and initial not in ("true", "false"):
             problem("initial", _("A checkbox's initial value is true or false."), "initial")

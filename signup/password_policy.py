@@ -32,10 +32,12 @@ MIN_LENGTH_CEILING = 99
 
 @dataclass(frozen=True)
 class PasswordRule:
-    """One line of the checklist: a stable code (also the CSS/JS hook) and its translated text."""
+    """One line of the checklist: a stable code (also the CSS/JS hook) and its translated text. `live`: the page's
+    script can tick it while the person types (a list of common passwords is checked on the server only)."""
 
     code: str
     text: str
+    live: bool = True
 
 
 @dataclass(frozen=True)
@@ -93,18 +95,40 @@ class PasswordPolicy:
             rules.append(PasswordRule("number", _("A number (0–9)")))  # noqa: RUF001 (typographic dash)
         if self.require_symbols:
             rules.append(PasswordRule("symbol", _("A symbol, such as ! ? @ # $ % - _")))
+        if _common_passwords_refused():
+            rules.append(
+                PasswordRule("not_common", _("Not a commonly used password (checked when you send)"), live=False)
+            )
         return rules
+
+    def _checked_codes(self) -> list[str]:
+        """The codes of the rules a password is checked against here, without building their texts (this runs on
+        every sign-up; the texts are lazy translations, costly to build)."""
+        flags = (
+            ("uppercase", self.require_uppercase),
+            ("lowercase", self.require_lowercase),
+            ("number", self.require_numbers),
+            ("symbol", self.require_symbols),
+        )
+        return ["min_length", *(code for code, required in flags if required)]
 
     def unmet(self, password: str) -> list[str]:
         """The codes of the rules this password does not meet, in checklist order."""
         checks = {
-            "min_length": len(password) >= self.min_length,
-            "uppercase": any("A" <= char <= "Z" for char in password),
-            "lowercase": any("a" <= char <= "z" for char in password),
-            "number": any("0" <= char <= "9" for char in password),
-            "symbol": bool(_SYMBOL.search(password) or _INNER_SPACE.match(password)),
+            "min_length": lambda: len(password) >= self.min_length,
+            "uppercase": lambda: any("A" <= char <= "Z" for char in password),
+            "lowercase": lambda: any("a" <= char <= "z" for char in password),
+            "number": lambda: any("0" <= char <= "9" for char in password),
+            "symbol": lambda: bool(_SYMBOL.search(password) or _INNER_SPACE.match(password)),
         }
-        return [rule.code for rule in self.rules() if not checks[rule.code]]
+        return [code for code in self._checked_codes() if not checks[code]()]
+
+
+def _common_passwords_refused() -> bool:
+    return any(
+        entry.get("NAME") == "django.contrib.auth.password_validation.CommonPasswordValidator"
+        for entry in settings.AUTH_PASSWORD_VALIDATORS
+    )
 
 
 def password_policy_current() -> PasswordPolicy:

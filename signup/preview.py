@@ -81,16 +81,10 @@ def sample_data(specs: Iterable[FieldSpec]) -> dict[str, str]:
 
 def preview_request(form: SignUpForm, request: HttpRequest) -> dict[str, Any]:
     """The SignUp parameters a valid form would send, redacted. The form must be valid."""
-    data = form.cleaned_data
-    params = cognito.build_sign_up_request(
-        username=data["username"],
-        password=data["password"],
-        user_attributes=form.attribute_values(),
-        validation_data=form.validation_data(),
-        client_metadata=form.client_metadata(),
-        context=cognito.RequestContext(ip_address=client_ip(request), encoded_data=data.get("encoded_data", "")),
+    context = cognito.RequestContext(
+        ip_address=client_ip(request), encoded_data=form.cleaned_data.get("encoded_data", "")
     )
-    return cognito.redact_request(params)
+    return cognito.redact_request(cognito.build_sign_up_request(form.sign_up_request(), context))
 
 
 def preview_request_json(form: SignUpForm, request: HttpRequest) -> str:

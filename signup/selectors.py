@@ -1,24 +1,31 @@
-"""Read-side queries. The field configuration is served from the cache (shared by every instance through
-CACHE_URL) and invalidated whenever an admin or an import changes it, so requests do not touch the database.
+"""Read-side queries. The field configuration is held in each process and checked against the configuration revision
+(signup.revision) on every use, so any change, by any path, shows on every instance's next request, and a cache
+outage cannot touch it. If the database does not answer, the last configuration this process read is served.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
-from django.core.cache import cache
+from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from signup.models import AttributeField
+from signup import pool
+from signup.field_rules import SchemaAttribute
+from signup.models import TEXT_INPUT_TYPES, VALUE_MAX_LENGTH, AttributeField, Destination, region_codes
+from signup.revision import configuration_changed, current_revision
 
-FIELDS_CACHE_KEY = "signup:attribute-fields:v2"
-FIELDS_CACHE_SECONDS = 60 * 60
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One enabled attribute field, as plain data (cheap to cache and to pickle)."""
+    """One enabled attribute field, as plain data (cheap to keep and compare)."""
 
     attribute_name: str
     label: str
@@ -26,17 +33,18 @@ class FieldSpec:
     input_type: str
     required: bool
     placeholder: str = ""
-    autocomplete: str = ""  # "" = the usual token for the attribute (signup.field_rules.default_autocomplete)
+    autocomplete: str = ""  # "" = the usual token for the attribute (signup.models.default_autocomplete)
     initial: str = ""
     min_length: int | None = None
     max_length: int | None = None
     regex: str = ""
     regex_message: str = ""
-    min_value: str | None = None  # decimals as strings: exact, and cheap to pickle
+    min_value: str | None = None  # decimals as strings: exact, and cheap to compare
     max_value: str | None = None
     choices: tuple[tuple[str, str], ...] = ()  # (value, label) pairs in display order
     destination: str = "user_attributes"
     phone_region: str = ""
+    allowed_countries: tuple[str, ...] = ()
 
     @classmethod
     def from_model(cls, model: AttributeField) -> FieldSpec:
@@ -59,24 +67,92 @@ class FieldSpec:
             choices=tuple((str(c["value"]), str(c["label"])) for c in choices if isinstance(c, dict)),
             destination=model.destination,
             phone_region=model.phone_region,
+            allowed_countries=tuple(region_codes(model.allowed_countries)),
         )
+
+
+@dataclass(frozen=True)
+class _Held:
+    revision: int
+    specs: tuple[FieldSpec, ...]
+
+
+_held: _Held | None = None
+_held_lock = threading.Lock()
+
+
+def _load(revision: int) -> _Held:
+    fields = AttributeField.objects.filter(enabled=True).order_by("position", "id")
+    return _Held(revision, tuple(FieldSpec.from_model(field) for field in fields))
 
 
 def attribute_field_list_active() -> tuple[FieldSpec, ...]:
-    specs = cache.get(FIELDS_CACHE_KEY)
-    if specs is None:
-        specs = tuple(
-            FieldSpec.from_model(model)
-            for model in AttributeField.objects.filter(enabled=True).order_by("position", "id")
-        )
-        cache.set(FIELDS_CACHE_KEY, specs, FIELDS_CACHE_SECONDS)
-    return specs
+    """The enabled fields in form order, as of the database's current configuration revision."""
+    global _held
+    held = _held
+    try:
+        revision = current_revision()
+        if held is None or held.revision != revision:
+            with _held_lock:
+                held = _held = _load(revision)
+    except DatabaseError:
+        if held is None:
+            raise
+        logger.warning("signup.fields source=process_copy reason=database_unavailable")
+    return held.specs
+
+
+def attribute_field_spec(attribute_name: str) -> FieldSpec | None:
+    """The enabled field for one attribute, or None."""
+    return next((spec for spec in attribute_field_list_active() if spec.attribute_name == attribute_name), None)
 
 
 def attribute_field_cache_clear() -> None:
-    cache.delete(FIELDS_CACHE_KEY)
+    """Forget this process's copy (tests; other processes notice the revision instead)."""
+    global _held, _for_form
+    _held = _for_form = None
 
 
-@receiver([post_save, post_delete], sender=AttributeField, dispatch_uid="signup-fields-cache")
-def _invalidate_on_change(**_: object) -> None:
-    attribute_field_cache_clear()
+_for_form: tuple[object, object, tuple[FieldSpec, ...]] | None = None
+
+
+def attribute_field_list_for_form() -> tuple[FieldSpec, ...]:
+    """The enabled fields with the pool's limits filled in where the admin left them open (an unset maximum length
+    means "the pool's maximum", also in the HTML maxlength)."""
+    global _for_form
+    specs, description = attribute_field_list_active(), pool.user_pool_description()
+    memo = _for_form
+    if memo is not None and memo[0] is specs and memo[1] is description:
+        return memo[2]  # both unchanged since the last request: the same objects
+    result = with_pool_maxima(specs, description)
+    _for_form = (specs, description, result)
+    return result
+
+
+def with_pool_maxima(specs: Iterable[FieldSpec], description: Mapping[str, Any] | None) -> tuple[FieldSpec, ...]:
+    maxima = _string_maxima(description)
+    return tuple(
+        replace(spec, max_length=maxima[spec.attribute_name])
+        if spec.max_length is None
+        and spec.attribute_name in maxima
+        and spec.destination == Destination.USER_ATTRIBUTES
+        and spec.input_type in TEXT_INPUT_TYPES
+        else spec
+        for spec in specs
+    )
+
+
+def _string_maxima(description: Mapping[str, Any] | None) -> dict[str, int]:
+    if not description:
+        return {}
+    attributes = (SchemaAttribute.from_schema(entry) for entry in description.get("SchemaAttributes") or [])
+    return {
+        attribute.name: attribute.max_length
+        for attribute in attributes
+        if attribute.max_length is not None and 0 < attribute.max_length < VALUE_MAX_LENGTH
+    }
+
+
+@receiver([post_save, post_delete], sender=AttributeField, dispatch_uid="signup-fields-changed")
+def _fields_changed(**_: object) -> None:
+    configuration_changed()

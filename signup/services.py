@@ -1,26 +1,39 @@
-"""The sign-up use cases: register, confirm, resend, resume. Decisions live here; Cognito is reached only
-through signup.cognito and the journey state only through signup.journey.
+"""The sign-up use cases: register, confirm, resend, resume, change the address, restart. Decisions live here;
+Cognito is reached only through signup.cognito, the journey state only through signup.journey, and the abuse limits
+(signup.ratelimits, signup.cooldown) are applied here, after the form's local checks and before any Cognito call.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.cache import cache
 from django.views.decorators.debug import sensitive_variables
 
-from signup import cognito, errors, risk_stats
-from signup.cognito import CodeDelivery, RequestContext
+from signup import (
+    cognito,
+    cooldown,
+    delivery,
+    errors,
+    keys,
+    pool,
+    ratelimits,
+    return_urls,
+    risk_stats,
+    sign_in,
+    uniform,
+)
+from signup.cognito import CodeDelivery, RequestContext, SignUpRequest
 from signup.journey import (
     Journey,
     journey_clear,
     journey_load,
     journey_save,
+    return_url,
+    return_url_remember,
     sign_up_timed_out_for,
     sign_up_timed_out_forget,
     sign_up_timed_out_remember,
@@ -28,70 +41,40 @@ from signup.journey import (
 
 logger = logging.getLogger(__name__)
 
-COOLDOWN_MEMORY_SECONDS = 60 * 60
+
+def _contacts(request: SignUpRequest) -> dict[str, str]:
+    return {name: value for name, value in request.user_attributes if name in delivery.CONTACT_ATTRIBUTES}
 
 
-@sensitive_variables("password")
-def signup_register(
-    *,
-    session: SessionBase,
-    username: str,
-    password: str,
-    user_attributes: Iterable[tuple[str, str]] = (),
-    validation_data: Iterable[tuple[str, str]] = (),
-    client_metadata: Mapping[str, str] | None = None,
-    context: RequestContext,
-) -> Journey:
+def _new_session_key(session: SessionBase) -> None:
+    """A new session key at every change of who the session belongs to: a planted session id learns nothing."""
+    if session.session_key:
+        session.cycle_key()
+
+
+@sensitive_variables("request")
+def signup_register(*, session: SessionBase, request: SignUpRequest, context: RequestContext) -> Journey:
     """Register the user with one SignUp call and remember the outcome in the session."""
+    contacts, description = _contacts(request), pool.user_pool_description()
+    destinations = [
+        keys.destination_digest(value) for _, value in delivery.expected_destinations(contacts, description)
+    ]
+    ratelimits.enforce("signup", ip=context.ip_address, username=request.username, destinations=destinations)
+    if delivery.likely_sms(contacts, description):
+        ratelimits.sms_budget_check()
+    started = time.monotonic()
     try:
-        result = cognito.sign_up(
-            username=username,
-            password=password,
-            user_attributes=user_attributes,
-            validation_data=validation_data,
-            client_metadata=client_metadata,
-            context=context,
-        )
+        result = cognito.sign_up(request, context)
     except errors.CognitoTimeout:
-        sign_up_timed_out_remember(session, username)
-        logger.warning("signup.register outcome=timeout")
+        sign_up_timed_out_remember(session, request.username)
         raise
     except errors.UsernameExists:
-        if sign_up_timed_out_for(session, username):
-            # This browser's previous SignUp for the same username timed out: it reached Cognito after all. Treat it
-            # as the user's own registration and continue to the code step with a fresh code, not as an error.
-            logger.info("signup.register outcome=resumed_after_timeout")
-            try:
-                return _resend_and_save(session=session, username=username, context=context)
-            except errors.AlreadyConfirmed:
-                return _save_confirmed(session=session, username=username)
-        if settings.SIGNUP_UNIFORM_OUTCOME:
-            logger.info("signup.register outcome=username_exists uniform=true")
-            return _continue_existing_uniformly(session=session, username=username, context=context)
-        logger.info("signup.register outcome=username_exists")
-        raise
-    except errors.PortalError as error:
-        logger.log(
-            logging.WARNING if isinstance(error, (errors.ServiceUnavailable, errors.Throttled)) else logging.INFO,
-            "signup.register outcome=%s cognito_error=%s",
-            error.code,
-            error.detail.split(":", 1)[0],
-        )
-        raise
-
-    sign_up_timed_out_forget(session)
+        return _username_taken(session=session, username=request.username, context=context, started=started)
+    uniform.observe("sign_up", time.monotonic() - started)
     _risk_data_note(context, user_sub=result.user_sub)
-    journey = Journey(
-        username=username,
-        user_sub=result.user_sub,
-        confirmed=result.confirmed,
-        delivery=_uniform_delivery(username) if settings.SIGNUP_UNIFORM_OUTCOME else result.delivery,
-        code_sent_at=time.time(),
-    )
-    journey_save(session, journey)
-    if not result.confirmed:
-        _cooldown_start(username, journey.code_sent_at)
-    logger.info("signup.register outcome=success user_sub=%s confirmed=%s", result.user_sub, result.confirmed)
+    journey = _registered(session=session, result=result, username=request.username, contacts=contacts)
+    if uniform.enabled():
+        uniform.pad(elapsed=time.monotonic() - started)
     return journey
 
 
@@ -99,10 +82,69 @@ def _risk_data_note(context: RequestContext, *, user_sub: str) -> None:
     """Count whether the browser's risk data came with this sign-up, so an operator can see whether it flows."""
     if not settings.COGNITO_USER_CONTEXT_DATA:
         return  # the page did not load the risk script: nothing is missing
-    present = bool(context.encoded_data)
-    risk_stats.risk_data_record(present=present)
-    if not present:
+    risk_stats.risk_data_record(present=bool(context.encoded_data))
+    if not context.encoded_data:
         logger.info("signup.register risk_data=absent user_sub=%s", user_sub)
+
+
+def _registered(
+    *, session: SessionBase, result: cognito.SignUpResult, username: str, contacts: dict[str, str]
+) -> Journey:
+    sent = result.delivery
+    if sent and sent.medium == "SMS":
+        ratelimits.sms_sent()
+    address = delivery.destination_value(contacts, sent.attribute) if sent else ""
+    digest = keys.destination_digest(address) if address else ""
+    sent_at = (
+        time.time() if result.confirmed else cooldown.code_sent(username, delivery=sent, destination_digest=digest)
+    )
+    journey = Journey(
+        username=username,
+        user_sub=result.user_sub,
+        confirmed=result.confirmed,
+        delivery=uniform.typed_delivery(username) if uniform.enabled() else sent,
+        code_sent_at=sent_at,
+        created_here=True,
+        destination_digest=digest,
+        cognito_session=result.session,
+    )
+    sign_up_timed_out_forget(session)
+    _new_session_key(session)
+    journey_save(session, journey)
+    logger.info("signup.register outcome=success user_sub=%s confirmed=%s", result.user_sub, result.confirmed)
+    return journey
+
+
+def _username_taken(*, session: SessionBase, username: str, context: RequestContext, started: float) -> Journey:
+    if sign_up_timed_out_for(session, username):
+        # This browser's previous SignUp for the same username timed out: it reached Cognito after all. Treat it
+        # as the user's own registration and continue to the code step with a fresh code, not as an error.
+        logger.info("signup.register outcome=resumed_after_timeout")
+        try:
+            return _resend_and_save(
+                session=session, journey=_blank_journey(username, created_here=True), context=context
+            )
+        except errors.AlreadyConfirmed:
+            return _save(session, replace(_blank_journey(username, created_here=True), confirmed=True))
+    if uniform.enabled():
+        logger.info("signup.register outcome=username_exists uniform=true")
+        journey = _continue_uniformly(session=session, username=username, context=context)
+        uniform.pad(elapsed=time.monotonic() - started)
+        return journey
+    logger.info("signup.register outcome=username_exists")
+    raise errors.UsernameExists()
+
+
+def _blank_journey(username: str, *, created_here: bool = False) -> Journey:
+    return Journey(
+        username=username, user_sub="", confirmed=False, delivery=None, code_sent_at=0, created_here=created_here
+    )
+
+
+def _save(session: SessionBase, journey: Journey) -> Journey:
+    sign_up_timed_out_forget(session)
+    journey_save(session, journey)
+    return journey
 
 
 def signup_current(*, session: SessionBase) -> Journey:
@@ -114,78 +156,131 @@ def signup_current(*, session: SessionBase) -> Journey:
 
 @sensitive_variables("code")
 def signup_confirm(*, session: SessionBase, code: str, context: RequestContext) -> Journey:
-    """Confirm the username held in the session with the code the user typed."""
+    """Confirm the username held in the session with the code the user typed, then (if configured) sign in."""
     journey = signup_current(session=session)
     if journey.confirmed:
         return journey
+    ratelimits.enforce("confirm", ip=context.ip_address, username=journey.username)
+    if journey.existing_account:
+        uniform.check_not_locked(journey.username)
     try:
-        cognito.confirm_sign_up(username=journey.username, code=code, context=context)
-    except errors.AlreadyConfirmed:
+        new_session = cognito.confirm_sign_up(
+            username=journey.username, code=code, session=journey.cognito_session, context=context
+        )
+    except (errors.AlreadyConfirmed, errors.UserNotFound) as error:
         if journey.existing_account:
-            # Uniform outcome: "already confirmed" would tell whoever typed this username that the account exists.
-            logger.info("signup.confirm outcome=already_confirmed uniform=true")
-            raise errors.CodeMismatch() from None
-        logger.info("signup.confirm outcome=already_confirmed user_sub=%s", journey.user_sub)
-    except errors.UserNotFound:
-        journey_clear(session)
-        logger.info("signup.confirm outcome=user_not_found user_sub=%s", journey.user_sub)
-        raise
-    except errors.PortalError as error:
-        logger.info("signup.confirm outcome=%s user_sub=%s", error.code, journey.user_sub)
-        raise
-    else:
-        logger.info("signup.confirm outcome=success user_sub=%s", journey.user_sub)
-    confirmed = Journey(**{**journey.__dict__, "confirmed": True})
-    journey_save(session, confirmed)
-    return confirmed
+            # Uniform outcome: "already confirmed" or "no such user" would tell whoever typed this username that
+            # the account exists (or not); fail exactly like a wrong code does.
+            raise uniform.code_refused(journey.username) from None
+        if isinstance(error, errors.UserNotFound):
+            journey_clear(session)
+            raise
+        new_session = ""
+    logger.info("signup.confirm outcome=success user_sub=%s", journey.user_sub or "-")
+    confirmed = journey.confirmed_now(cognito_session=new_session)
+    _new_session_key(session)
+    return _save(session, sign_in.after_confirm(session=session, journey=confirmed, context=context))
 
 
-def signup_resend(*, session: SessionBase, context: RequestContext, cooldown: int | None = None) -> Journey:
-    """Send a new code to the username held in the session, at most once per `cooldown` seconds."""
+def signup_resend_wait(*, journey: Journey) -> int:
+    """Seconds until another code may be sent for this journey's username (0: now)."""
+    return max(cooldown.seconds_left_after(journey.code_sent_at), cooldown.seconds_left(journey.username))
+
+
+def signup_resend(*, session: SessionBase, context: RequestContext) -> Journey:
+    """Send a new code to the username held in the session, at most once per SIGNUP_RESEND_COOLDOWN seconds."""
     journey = signup_current(session=session)
     if journey.confirmed:
         return journey
-    wait = signup_resend_wait(journey=journey, cooldown=cooldown)
-    if wait > 0:
+    if wait := signup_resend_wait(journey=journey):
         logger.info("signup.resend outcome=cooldown user_sub=%s", journey.user_sub or "-")
         raise errors.ResendCooldown(retry_after=wait)
+    destinations = [journey.destination_digest] if journey.destination_digest else []
+    ratelimits.enforce("resend", ip=context.ip_address, username=journey.username, destinations=destinations)
+    if journey.delivery is not None and journey.delivery.medium == "SMS":
+        ratelimits.sms_budget_check()
     if journey.existing_account:
-        return _continue_existing_uniformly(session=session, username=journey.username, context=context)
+        return _continue_uniformly(session=session, username=journey.username, context=context)
+    return _resend_and_save(session=session, journey=journey, context=context)
+
+
+def _resend_and_save(*, session: SessionBase, journey: Journey, context: RequestContext | None = None) -> Journey:
+    """Claim the cooldown, send a new code and remember where it went. AlreadyConfirmed: the journey is done."""
+    if wait := cooldown.claim(journey.username):
+        raise errors.ResendCooldown(retry_after=wait)
+    started = time.monotonic()
     try:
-        return _resend_and_save(session=session, username=journey.username, context=context, user_sub=journey.user_sub)
-    except errors.AlreadyConfirmed:
-        return _save_confirmed(session=session, username=journey.username, user_sub=journey.user_sub)
-    except errors.UserNotFound:
-        journey_clear(session)
+        sent = cognito.resend_confirmation_code(username=journey.username, context=context or RequestContext())
+    except errors.PortalError as error:
+        cooldown.release(journey.username)  # no code went out
+        if isinstance(error, errors.AlreadyConfirmed):
+            logger.info("signup.resend outcome=already_confirmed user_sub=%s", journey.user_sub or "-")
+            return _save(session, journey.confirmed_now())
+        if isinstance(error, errors.UserNotFound):
+            journey_clear(session)
         raise
+    uniform.observe("resend", time.monotonic() - started)
+    return _code_resent(session=session, journey=journey, sent=sent)
 
 
-def signup_resend_wait(*, journey: Journey, cooldown: int | None = None) -> int:
-    """Seconds until another code may be sent for this journey's username (0: now)."""
-    cooldown = _cooldown(cooldown)
-    return max(journey.seconds_until_resend(cooldown), _cooldown_remaining(journey.username, cooldown))
+def _code_resent(*, session: SessionBase, journey: Journey, sent: CodeDelivery | None) -> Journey:
+    if sent and sent.medium == "SMS":
+        ratelimits.sms_sent()
+    sent_at = cooldown.code_sent(journey.username, delivery=sent, destination_digest=journey.destination_digest)
+    # A new code ends the sign-up's Session (Cognito's ResendConfirmationCode takes none): no sign-in afterwards.
+    resent = replace(journey, delivery=sent, code_sent_at=sent_at, cognito_session="")
+    logger.info("signup.resend outcome=success user_sub=%s", journey.user_sub or "-")
+    return _save(session, resent)
 
 
-def signup_resume(
-    *, session: SessionBase, username: str, context: RequestContext, cooldown: int | None = None
-) -> Journey:
+def signup_resume(*, session: SessionBase, username: str, context: RequestContext) -> Journey:
     """Take someone back to the code step for an account that exists but was never confirmed.
 
     Why a resend rather than a lookup: ResendConfirmationCode is the one call that both checks the account is still
     unconfirmed and sends the code only to the address on that account, so the portal learns (and shows) nothing
-    beyond Cognito's masked destination, needs no IAM rights, and a stranger gains nothing but a code sent to the
-    owner. A confirmed or unknown account ends in the same neutral error. The resend cooldown is kept per username
-    in the shared cache, not only in the session, so starting over in a fresh session does not bypass it.
+    beyond Cognito's masked destination and needs no IAM rights. Inside the cooldown nothing is sent: the person
+    goes to the code step of the code sent moments ago (they may have it already) and can ask for another later.
     """
-    wait = _cooldown_remaining(username, _cooldown(cooldown))
-    if wait > 0:
+    if uniform.enabled():
+        return _continue_uniformly(session=session, username=username, context=context, resumed=True)
+    last = cooldown.last_code(username)
+    if last is not None and cooldown.seconds_left_after(last.sent_at):
         logger.info("signup.resume outcome=cooldown")
-        raise errors.ResendCooldown(retry_after=wait)
+        resumed = replace(_blank_journey(username), delivery=last.delivery, code_sent_at=last.sent_at)
+        return _save(session, replace(resumed, destination_digest=last.destination_digest))
+    destinations = [last.destination_digest] if last and last.destination_digest else []
+    ratelimits.enforce("resume", ip=context.ip_address, username=username, destinations=destinations)
+    journey = replace(_blank_journey(username), destination_digest=destinations[0] if destinations else "")
     try:
-        return _resend_and_save(session=session, username=username, context=context)
-    except (errors.AlreadyConfirmed, errors.UserNotFound):
+        resumed = _resend_and_save(session=session, journey=journey, context=context)
+    except errors.UserNotFound:
         logger.info("signup.resume outcome=not_pending")
         raise errors.NotPending() from None
+    if resumed.confirmed:
+        journey_clear(session)
+        raise errors.AlreadyConfirmed()
+    return resumed
+
+
+def signup_change_address(*, session: SessionBase, address: str, context: RequestContext) -> Journey:
+    """A new email address or phone number for the unconfirmed account this browser created, and a code sent there.
+
+    Only for the account this session created (the session proves it); needs IAM rights (AdminUpdateUserAttributes),
+    without which Cognito refuses and the person is told to start again with a new username.
+    """
+    journey = signup_current(session=session)
+    attribute = journey.delivery.attribute if journey.delivery else ""
+    if not signup_can_change_address(journey=journey):
+        raise errors.ChangeNotPermitted()
+    if wait := signup_resend_wait(journey=journey):
+        raise errors.ResendCooldown(retry_after=wait)
+    digest = keys.destination_digest(address)
+    ratelimits.enforce("resend", ip=context.ip_address, username=journey.username, destinations=[digest])
+    if attribute == "phone_number":
+        ratelimits.sms_budget_check()
+    cognito.admin_update_contact(username=journey.username, attributes=[(attribute, address)])
+    logger.info("signup.change_address outcome=updated user_sub=%s", journey.user_sub or "-")
+    return _resend_and_save(session=session, journey=replace(journey, destination_digest=digest), context=context)
 
 
 def signup_restart(*, session: SessionBase) -> None:
@@ -195,85 +290,69 @@ def signup_restart(*, session: SessionBase) -> None:
     logger.info("signup.restart")
 
 
-def _resend_and_save(*, session: SessionBase, username: str, context: RequestContext, user_sub: str = "") -> Journey:
-    delivery = cognito.resend_confirmation_code(username=username, context=context)
-    sign_up_timed_out_forget(session)
-    journey = Journey(
-        username=username, user_sub=user_sub, confirmed=False, delivery=delivery, code_sent_at=time.time()
-    )
-    journey_save(session, journey)
-    _cooldown_start(username, journey.code_sent_at)
-    logger.info("signup.resend outcome=success user_sub=%s", user_sub or "-")
-    return journey
+def _continue_uniformly(
+    *, session: SessionBase, username: str, context: RequestContext, resumed: bool = False
+) -> Journey:
+    """SIGNUP_UNIFORM_OUTCOME: a username that already exists (or, on resume, any username) gets the code step.
 
-
-def _continue_existing_uniformly(*, session: SessionBase, username: str, context: RequestContext) -> Journey:
-    """SIGNUP_UNIFORM_OUTCOME: a username that already exists gets the same code step a new one gets.
-
-    An unconfirmed account gets a fresh code, which is what its owner came back for. A confirmed one gets nothing,
-    and its journey never says so: confirming fails like a wrong code, and asking for a new code looks like it worked.
-    Within the resend cooldown nothing is sent, so repeated sign-ups with someone else's address cannot flood them.
+    An unconfirmed account gets a fresh code, which is what its owner came back for. A confirmed or unknown one gets
+    nothing, and its journey never says so: confirming fails like a wrong code, asking for a new code looks like it
+    worked. Within the cooldown nothing is sent, so repeated sign-ups with someone else's address cannot flood them.
     """
-    if _cooldown_remaining(username, _cooldown(None)) > 0:
-        logger.info("signup.resend outcome=cooldown uniform=true")
-    else:
+    if cooldown.claim(username) == 0:
+        started = time.monotonic()
         try:
             cognito.resend_confirmation_code(username=username, context=context)
+            uniform.observe("resend", time.monotonic() - started)
         except (errors.AlreadyConfirmed, errors.UserNotFound, errors.Throttled):
             logger.info("signup.resend outcome=not_sent uniform=true")
-    sign_up_timed_out_forget(session)
-    journey = Journey(
-        username=username,
-        user_sub="",
-        confirmed=False,
-        delivery=_uniform_delivery(username),
+        cooldown.code_sent(username, delivery=None)
+    journey = replace(
+        _blank_journey(username),
+        delivery=None if resumed else uniform.typed_delivery(username),
         code_sent_at=time.time(),
         existing_account=True,
     )
-    journey_save(session, journey)
-    _cooldown_start(username, journey.code_sent_at)
-    return journey
+    return _save(session, journey)
 
 
-def _uniform_delivery(username: str) -> CodeDelivery | None:
-    """Where the code went, from what the user typed, so new and existing usernames show the same page. Meant for
-    pools whose username is the email address (or phone number); shown in full so a typo is easy to spot."""
-    if "@" in username:
-        return CodeDelivery(destination=username, medium="EMAIL", attribute="email")
-    if username.startswith("+"):
-        return CodeDelivery(destination=username, medium="SMS", attribute="phone_number")
-    return None
+def signup_confirmation_kind(*, journey: Journey) -> str:
+    """How this journey is confirmed: "code" (typed), "link" (opened from the email) or "either" (the pool could not
+    be read under SIGNUP_CONFIRMATION=auto: the code form stays, and the page says a link may have come instead)."""
+    if journey.delivery is None or journey.delivery.medium != "EMAIL":
+        return "code"  # text messages always carry a code
+    if settings.SIGNUP_CONFIRMATION in ("code", "link"):
+        return str(settings.SIGNUP_CONFIRMATION)
+    description = pool.user_pool_description()
+    if description is None:
+        return "either"
+    template = description.get("VerificationMessageTemplate") or {}
+    return "link" if template.get("DefaultEmailOption") == "CONFIRM_WITH_LINK" else "code"
 
 
-def _save_confirmed(*, session: SessionBase, username: str, user_sub: str = "") -> Journey:
-    sign_up_timed_out_forget(session)
-    journey = Journey(username=username, user_sub=user_sub, confirmed=True, delivery=None, code_sent_at=time.time())
-    journey_save(session, journey)
-    return journey
+def signup_can_change_address(*, journey: Journey) -> bool:
+    """Offer "Change the address": this browser created the unconfirmed account and the portal has IAM rights (the
+    pool is readable with them; AdminUpdateUserAttributes needs them too)."""
+    attribute = journey.delivery.attribute if journey.delivery else ""
+    return (
+        journey.created_here
+        and not uniform.enabled()  # an offer only new accounts get would tell them apart
+        and not journey.confirmed
+        and not journey.existing_account
+        and attribute in delivery.CONTACT_ATTRIBUTES
+        and pool.user_pool_description() is not None
+    )
 
 
-# --- Resend cooldown per username, in the shared cache -------------------------------------------------------------
+def signup_return_to(*, session: SessionBase, candidate: str) -> bool:
+    """Remember `candidate` as where "Continue" goes, if the allow-list accepts it (else it is dropped, logged)."""
+    url = return_urls.accepted(candidate)
+    if url is None:
+        return False
+    return_url_remember(session, url)
+    return True
 
 
-def _cooldown(cooldown: int | None) -> int:
-    return settings.SIGNUP_RESEND_COOLDOWN if cooldown is None else cooldown
-
-
-def _cooldown_key(username: str) -> str:
-    # Hashed: the cache may be shared infrastructure, and a username is personal data.
-    digest = hashlib.sha256(f"{settings.COGNITO_CLIENT_ID}\0{username.casefold()}".encode()).hexdigest()
-    return f"signup:code-sent:{digest}"
-
-
-def _cooldown_start(username: str, sent_at: float) -> None:
-    # The entry holds the send time; its lifetime only bounds the cache (Cognito's resend quota is per hour).
-    cache.set(_cooldown_key(username), sent_at, COOLDOWN_MEMORY_SECONDS)
-
-
-def _cooldown_remaining(username: str, cooldown: int) -> int:
-    if cooldown <= 0:
-        return 0
-    sent_at = cache.get(_cooldown_key(username))
-    if not isinstance(sent_at, int | float):
-        return 0
-    return max(0, int(sent_at + cooldown - time.time() + 0.999))
+def signup_continue_url(*, session: SessionBase) -> str:
+    """Where the done page's "Continue" goes: the accepted `next`, else SIGNUP_DEFAULT_RETURN_URL, else nowhere."""
+    return return_url(session) or settings.SIGNUP_DEFAULT_RETURN_URL

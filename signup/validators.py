@@ -1,15 +1,24 @@
-"""A Django password validator for the user pool's password policy, so most InvalidPasswordException never happen.
+r"""Validators: the pool's password policy (so most InvalidPasswordException never happen) and the admin's patterns,
+matched in linear time.
 
-Listed in AUTH_PASSWORD_VALIDATORS, it checks the policy from settings. The sign-up view resolves the pool's own
-policy (signup.password_policy.password_policy_current, which may read the pool) and the form swaps it in through
-`with_policy`, so validation itself never touches the network.
+CognitoPasswordPolicyValidator is listed in AUTH_PASSWORD_VALIDATORS and checks the policy from settings. The sign-up
+view resolves the pool's own policy (signup.password_policy.password_policy_current, which may read the pool) and
+the form swaps it in through `with_policy`, so validation itself never touches the network.
+
+Admin-configured patterns run on unauthenticated input before any rate limit, so they are matched by RE2, whose
+time is linear in the input: no pattern can make a worker spin (Python's `re` backtracks: `([A-Za-z]+ ?)*` against
+2,048 letters and a `!` froze a worker for half a minute). RE2 has no backreferences or lookaround, and its `\w` is
+ASCII only (use `\pL` for letters of every script); a pattern it cannot compile is refused when saved.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+import re2
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -56,3 +65,46 @@ _MESSAGES = {
     "number": lambda: _("Add a number (0–9)."),  # noqa: RUF001 (typographic dash)
     "symbol": lambda: _("Add a symbol, such as ! ? @ # $ % - _"),
 }
+
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # a refused pattern is reported to the admin, not printed on stderr
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> Any:
+    return re2.compile(pattern, _RE2_OPTIONS)
+
+
+def linear_pattern_error(pattern: str) -> str | None:
+    """Why RE2 cannot use this pattern, or None when it can."""
+    try:
+        _compiled(pattern)
+    except re2.error as error:
+        detail = error.args[0] if error.args else error
+        return detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
+    except (TypeError, ValueError) as error:
+        return str(error)
+    return None
+
+
+@deconstructible
+class FullMatchValidator:
+    """The admin's pattern: the whole value must match (as HTML's pattern attribute does), in linear time."""
+
+    code = "pattern"
+
+    def __init__(self, regex: str, message: str = "") -> None:
+        self.regex = regex
+        self.message = message or _("Enter a value in the expected format.")
+
+    def __call__(self, value: str) -> None:
+        try:
+            matched = _compiled(self.regex).fullmatch(value) is not None
+        except re2.error:  # refused when saved; a pattern that slipped through must not take the form down
+            return
+        if not matched:
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FullMatchValidator) and (self.regex, self.message) == (other.regex, other.message)

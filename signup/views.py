@@ -1,124 +1,41 @@
-"""Thin views: validate the form, call one service, map our errors onto the form, redirect (POST/redirect/GET)."""
+"""Thin views: validate the form, call one service, map our errors onto the page, redirect (POST/redirect/GET)."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.sessions.middleware import SessionMiddleware
-from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_GET
 
-from signup import errors, ratelimits, services
-from signup.client_ip import client_ip
-from signup.cognito import RequestContext
-from signup.forms import HONEYPOT_FIELD, ConfirmForm, ResendForm, ResumeForm, SignUpForm
-from signup.journey import Journey, journey_load
+from signup import errors, services
+from signup.client_ip import request_context
+from signup.forms import HONEYPOT_FIELD, ChangeAddressForm, ConfirmForm, ResendForm, ResumeForm, SignUpForm
+from signup.journey import Journey, journey_load, notice_pop, notice_set
+from signup.pages import PageError, on_form, render_page
 from signup.password_policy import password_policy_current
-from signup.selectors import attribute_field_list_active
+from signup.selectors import attribute_field_list_for_form, attribute_field_spec
 
 logger = logging.getLogger(__name__)
 
-RETRY_AFTER_SECONDS = {429: 10, 503: 30}
-
-
-def _request_context(
-    request: HttpRequest, *, encoded_data: str = "", analytics_endpoint_id: str = ""
-) -> RequestContext:
-    return RequestContext(
-        ip_address=client_ip(request),
-        encoded_data=encoded_data,
-        analytics_endpoint_id=analytics_endpoint_id or settings.COGNITO_ANALYTICS_ENDPOINT_ID,
-    )
-
-
-def _wait_text(seconds: int) -> str:
-    if seconds < 120:
-        text = ngettext("You can try again in %(count)d second.", "You can try again in %(count)d seconds.", seconds)
-        return text % {"count": seconds}
-    minutes = (seconds + 59) // 60
-    text = ngettext("You can try again in %(count)d minute.", "You can try again in %(count)d minutes.", minutes)
-    return text % {"count": minutes}
-
-
-def _show_error(form: forms.Form, error: errors.PortalError, *, say_how_long: bool = True) -> None:
-    """Put one of our errors where the user can act on it: on its field if the form has it, else on the form.
-
-    When we know how long the user must wait (Retry-After, our cooldown), the message says so.
-    """
-    field = error.field if error.field in form.fields else None
-    if not form.is_bound:
-        # An unbound form never runs validation, so give it the empty result add_error() expects.
-        form.cleaned_data, form._errors = {}, ErrorDict()
-    message = str(error.message)
-    if say_how_long and error.retry_after:
-        message = f"{message} {_wait_text(error.retry_after)}"
-    form.add_error(field, forms.ValidationError(message, code=error.code))
-
-
-def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], error: errors.PortalError | None = None
-) -> TemplateResponse:
-    status = error.status if error else 200
-    response = TemplateResponse(
-        request, template, {**context, "error_code": error.code if error else ""}, status=status
-    )
-    if status in RETRY_AFTER_SECONDS:
-        retry_after = getattr(error, "retry_after", None) or RETRY_AFTER_SECONDS[status]
-        response["Retry-After"] = str(retry_after)
-    if status >= 500:
-        _keep_session(request, response)
-    return response
-
-
-def _keep_session(request: HttpRequest, response: HttpResponse) -> None:
-    """Save the session on a 5xx page too. Django's SessionMiddleware skips 5xx responses, but a SignUp that timed
-    out leaves a marker the next submission relies on (it may have gone through), so it must survive the 503."""
-    if not request.session.modified:
-        return
-    status = response.status_code
-    response.status_code = 200
-    try:
-        SessionMiddleware(lambda _: response).process_response(request, response)
-    finally:
-        response.status_code = status
-
-
-def _rate_limit(
-    request: HttpRequest, action: str, *, by_ip: bool = True, username: str | None = None
-) -> HttpResponse | None:
-    """Count this attempt; the 429 page (nothing sent to Cognito) if it is over a limit, else None.
-
-    Only attempts that would reach Cognito (local validation passed) count, against the client IP and the username:
-    they are what spends Cognito's quota and people's inboxes, while someone correcting typos, or a test suite
-    checking messages, is never locked out. Floods of invalid requests belong to the load balancer or WAF.
-    """
-    try:
-        ratelimits.enforce(action, ip=client_ip(request) if by_ip else None, username=username)
-    except errors.RateLimited as error:
-        return _render(request, "signup/rate_limited.html", {}, error)
-    return None
-
-
-def _journey_username(request: HttpRequest) -> str:
-    journey = journey_load(request.session)
-    return journey.username if journey else ""
-
 
 def _next_step(journey: Journey) -> HttpResponseRedirect:
+    if journey.passkey_offer:
+        return redirect("signup:passkey")
     return redirect("signup:done" if journey.confirmed else "signup:confirm")
+
+
+def _remember_return_url(request: HttpRequest) -> None:
+    if candidate := request.GET.get("next", ""):
+        services.signup_return_to(session=request.session, candidate=candidate)
 
 
 @method_decorator([never_cache, sensitive_post_parameters("password", "password_again")], name="dispatch")
@@ -128,17 +45,19 @@ class SignUpView(View):
     def _form(self, data: Any = None) -> SignUpForm:
         return SignUpForm(
             data,
-            fields=attribute_field_list_active(),
+            fields=attribute_field_list_for_form(),
             password_policy=password_policy_current(),
             confirm_password=settings.SIGNUP_CONFIRM_PASSWORD,
+            password_mode=settings.SIGNUP_PASSWORD,
         )
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        _remember_return_url(request)
         form = self._form()
-        return _render(request, self.template_name, {"form": form, "form_fingerprint": form.fingerprint()})
+        return render_page(request, self.template_name, {"form": form, "form_fingerprint": form.fingerprint()})
 
     # `data` holds the cleaned password: keep it out of error reports, like the POST parameters.
-    @method_decorator(sensitive_variables("data"))
+    @method_decorator(sensitive_variables("data", "sign_up"))
     def post(self, request: HttpRequest) -> HttpResponse:
         if request.POST.get(HONEYPOT_FIELD):
             # A bot filled the field people never see: answer as a success would, do nothing.
@@ -146,34 +65,57 @@ class SignUpView(View):
             return redirect("signup:confirm")
         form = self._form(request.POST)
         if not form.is_valid():
-            return _render(request, self.template_name, {"form": form})
+            return render_page(request, self.template_name, {"form": form})
         data = form.cleaned_data
-        if limited := _rate_limit(request, "signup", username=data["username"]):
-            return limited
+        sign_up = form.sign_up_request()
+        context = request_context(
+            request, encoded_data=data["encoded_data"], analytics_endpoint_id=data["analytics_endpoint_id"]
+        )
         try:
-            journey = services.signup_register(
-                session=request.session,
-                username=data["username"],
-                password=data["password"],
-                user_attributes=form.attribute_values(),
-                validation_data=form.validation_data(),
-                client_metadata=form.client_metadata(),
-                context=_request_context(
-                    request, encoded_data=data["encoded_data"], analytics_endpoint_id=data["analytics_endpoint_id"]
-                ),
-            )
+            journey = services.signup_register(session=request.session, request=sign_up, context=context)
         except errors.PortalError as error:
-            _show_error(form, error)
-            return _render(request, self.template_name, {"form": form}, error)
+            on_form(form, error)
+            return render_page(request, self.template_name, {"form": form}, error)
         return _next_step(journey)
 
 
+def _change_form(journey: Journey, data: Any = None) -> ChangeAddressForm:
+    attribute = journey.delivery.attribute if journey.delivery else "email"
+    return ChangeAddressForm(data, spec=attribute_field_spec(attribute), attribute=attribute)
+
+
 def _confirm_page(
-    request: HttpRequest, journey: Journey, form: ConfirmForm, error: errors.PortalError | None = None
+    request: HttpRequest,
+    journey: Journey,
+    *,
+    error: errors.PortalError | None = None,
+    form: ConfirmForm | None = None,
+    change_form: ChangeAddressForm | None = None,
 ) -> TemplateResponse:
-    wait = services.signup_resend_wait(journey=journey, cooldown=settings.SIGNUP_RESEND_COOLDOWN)
-    context = {"journey": journey, "form": form, "resend_wait": wait}
-    return _render(request, "signup/confirm.html", context, error)
+    """The code step. An error from a POST that redirected here arrives as a notice (POST/redirect/GET)."""
+    if error is None and request.method == "GET" and (code := notice_pop(request.session)):
+        error = errors.error_for_code(code)
+    can_change = services.signup_can_change_address(journey=journey)
+    context = {
+        "journey": journey,
+        "form": form or ConfirmForm(),
+        "resend_wait": services.signup_resend_wait(journey=journey),
+        "confirmation": services.signup_confirmation_kind(journey=journey),
+        "can_change_address": can_change,
+        "change_form": change_form or (_change_form(journey) if can_change else None),
+        "page_error": PageError.of(error, say_how_long=not isinstance(error, errors.ResendCooldown)) if error else None,
+        "continue_url": services.signup_continue_url(session=request.session),
+        "uniform_outcome": settings.SIGNUP_UNIFORM_OUTCOME,
+    }
+    return render_page(request, "signup/confirm.html", context, error)
+
+
+def _after_post(request: HttpRequest, journey: Journey, error: errors.PortalError) -> HttpResponseBase:
+    """Errors the person can act on go through a redirect (Back never re-posts); 429/503 answer with their status."""
+    if error.status >= 429:
+        return _confirm_page(request, journey, error=error)
+    notice_set(request.session, error.code)
+    return redirect("signup:confirm")
 
 
 @method_decorator([never_cache, sensitive_post_parameters("code")], name="dispatch")
@@ -182,30 +124,26 @@ class ConfirmView(View):
         journey = journey_load(request.session)
         if journey is None:
             return redirect("signup:signup")
-        return _confirm_page(request, journey, ConfirmForm())
+        if journey.passkey_offer:
+            return redirect("signup:passkey")
+        return _confirm_page(request, journey)
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: HttpRequest) -> HttpResponseBase:
         journey = journey_load(request.session)
         if journey is None:
             return redirect("signup:signup")
         form = ConfirmForm(request.POST)
         if not form.is_valid():
-            return _confirm_page(request, journey, form)
-        if limited := _rate_limit(request, "confirm", username=journey.username):
-            return limited
+            return _confirm_page(request, journey, form=form)
+        context = request_context(request, encoded_data=form.cleaned_data["encoded_data"])
         try:
-            journey = services.signup_confirm(
-                session=request.session,
-                code=form.cleaned_data["code"],
-                context=_request_context(request, encoded_data=form.cleaned_data["encoded_data"]),
-            )
+            journey = services.signup_confirm(session=request.session, code=form.cleaned_data["code"], context=context)
         except errors.UserNotFound as error:
             messages.error(request, error.message)
             return redirect("signup:signup")
         except errors.PortalError as error:
-            _show_error(form, error)
-            return _confirm_page(request, journey, form, error)
-        return redirect("signup:done")
+            return _after_post(request, journey, error)
+        return _next_step(journey)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -213,32 +151,50 @@ class ResendView(View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest) -> HttpResponseBase:
-        if limited := _rate_limit(request, "resend", username=_journey_username(request)):
-            return limited
-        form = ResendForm(request.POST)
-        encoded_data = form.cleaned_data["encoded_data"] if form.is_valid() else ""
-        try:
-            journey = services.signup_resend(
-                session=request.session,
-                context=_request_context(request, encoded_data=encoded_data),
-                cooldown=settings.SIGNUP_RESEND_COOLDOWN,
-            )
-        except errors.NoSignUpInProgress:
+        journey = journey_load(request.session)
+        if journey is None:
             return redirect("signup:signup")
+        form = ResendForm(request.POST)
+        context = request_context(request, encoded_data=form.cleaned_data["encoded_data"] if form.is_valid() else "")
+        try:
+            resent = services.signup_resend(session=request.session, context=context)
         except errors.UserNotFound as error:
             messages.error(request, error.message)
             return redirect("signup:signup")
+        except errors.ResendCooldown as error:
+            return _confirm_page(request, journey, error=error)
         except errors.PortalError as error:
-            journey = journey_load(request.session)
-            if journey is None:
-                return redirect("signup:signup")
-            form = ConfirmForm()
-            # The page's own countdown (aria-live) says how long; a second, static figure would go stale.
-            _show_error(form, error, say_how_long=not isinstance(error, errors.ResendCooldown))
-            return _confirm_page(request, journey, form, error)
-        if not journey.confirmed:
+            return _after_post(request, journey, error)
+        if not resent.confirmed:
             messages.success(request, _("We sent you a new code."))
-        return _next_step(journey)
+        return _next_step(resent)
+
+
+@method_decorator([never_cache, sensitive_post_parameters("address")], name="dispatch")
+class ChangeAddressView(View):
+    """ "Change the address" on the code step: the unconfirmed account gets the corrected address and a new code."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponseBase:
+        journey = journey_load(request.session)
+        if journey is None:
+            return redirect("signup:signup")
+        form = _change_form(journey, request.POST)
+        if not form.is_valid():
+            return _confirm_page(request, journey, change_form=form)
+        context = request_context(request, encoded_data=form.cleaned_data["encoded_data"])
+        try:
+            changed = services.signup_change_address(
+                session=request.session, address=form.cleaned_data["address"], context=context
+            )
+        except errors.PortalError as error:
+            if error.status >= 429 or error.field == "address":
+                on_form(form, error)
+                return _confirm_page(request, journey, error=error, change_form=form)
+            return _after_post(request, journey, error)
+        messages.success(request, _("We changed the address and sent a new code there."))
+        return _next_step(changed)
 
 
 @method_decorator([never_cache], name="dispatch")
@@ -246,25 +202,28 @@ class ResumeView(View):
     template_name = "signup/resume.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return _render(
-            request, self.template_name, {"form": ResumeForm(initial={"username": request.GET.get("username", "")})}
-        )
+        _remember_return_url(request)
+        return render_page(request, self.template_name, {"form": ResumeForm()})
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ResumeForm(request.POST)
         if not form.is_valid():
-            return _render(request, self.template_name, {"form": form})
-        if limited := _rate_limit(request, "resume", username=form.cleaned_data["username"]):
-            return limited
+            return render_page(request, self.template_name, {"form": form})
+        context = request_context(request, encoded_data=form.cleaned_data["encoded_data"])
         try:
             journey = services.signup_resume(
-                session=request.session,
-                username=form.cleaned_data["username"],
-                context=_request_context(request, encoded_data=form.cleaned_data["encoded_data"]),
+                session=request.session, username=form.cleaned_data["username"], context=context
             )
+        except errors.AlreadyConfirmed as error:
+            context = {
+                "form": form,
+                "confirmed": True,
+                "continue_url": services.signup_continue_url(session=request.session),
+            }
+            return render_page(request, self.template_name, context, error)
         except errors.PortalError as error:
-            _show_error(form, error)
-            return _render(request, self.template_name, {"form": form}, error)
+            on_form(form, error)
+            return render_page(request, self.template_name, {"form": form}, error)
         return _next_step(journey)
 
 
@@ -287,20 +246,16 @@ class DoneView(View):
         journey = journey_load(request.session)
         if journey is None:
             return redirect("signup:signup")
-        if not journey.confirmed:
-            return redirect("signup:confirm")
-        return _render(request, self.template_name, {"journey": journey})
-
-
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness for load balancers: the process answers. It touches neither Cognito nor the database."""
-    return HttpResponse("ok", content_type="text/plain")
+        if not journey.confirmed or journey.passkey_offer:
+            return _next_step(journey)
+        context = {"journey": journey, "continue_url": services.signup_continue_url(session=request.session)}
+        return render_page(request, self.template_name, context)
 
 
 signup_view = SignUpView.as_view()
 confirm_view = ConfirmView.as_view()
 resend_view = ResendView.as_view()
+change_address_view = ChangeAddressView.as_view()
 resume_view = ResumeView.as_view()
 restart_view = RestartView.as_view()
 done_view = DoneView.as_view()

@@ -26,6 +26,9 @@ class Clock:
     def time(self) -> float:
         return self.now
 
+    def monotonic(self) -> float:
+        return self.now
+
     def advance(self, seconds: float) -> None:
         self.now += seconds
 
@@ -33,19 +36,29 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     fake = Clock()
-    monkeypatch.setattr("signup.services.time", fake)
-    monkeypatch.setattr("signup.journey.time", fake)
+    for module in ("signup.services", "signup.cooldown"):
+        monkeypatch.setattr(f"{module}.time", fake)
     return fake
 
 
 @pytest.fixture(autouse=True)
-def _fresh_clients_and_cache() -> Iterator[None]:
+def _fresh_clients_and_cache(monkeypatch) -> Iterator[list[float]]:
+    """Every test starts with an empty cache, new Cognito clients, no pool or field copy in the process, and a uniform
+    outcome that records the padding it asks for instead of sleeping (tests bound what the code asks, not time)."""
     from django.core.cache import cache
+
+    from signup import pool, selectors, uniform
 
     cache.clear()
     cognito.reset_clients()
-    yield
+    pool.pool_cache_clear()
+    selectors.attribute_field_cache_clear()
+    uniform.reset()
+    slept: list[float] = []
+    monkeypatch.setattr(uniform, "sleep", slept.append)
+    yield slept
     cognito.reset_clients()
+    pool.pool_cache_clear()
 
 
 @pytest.fixture

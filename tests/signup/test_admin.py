@@ -157,7 +157,8 @@ def test_an_immutable_custom_attribute_within_the_schemas_lengths_is_saved(admin
         ({"attribute_name": "nickname"}, {"attribute_name": ["not_writable"]}),
         ({"attribute_name": "custom:internal"}, {"attribute_name": ["not_writable"]}),
         ({"attribute_name": "custom:score"}, {"attribute_name": ["developer_only"]}),
-        ({"attribute_name": "custom:tier"}, {"min_length": ["pool_min_length"], "max_length": ["pool_max_length"]}),
+        # An unset maximum means "the pool's maximum": only the minimum the pool requires is missing.
+        ({"attribute_name": "custom:tier"}, {"min_length": ["pool_min_length"]}),
         ({"attribute_name": "custom:tier", "min_length": "2", "max_length": "50"}, {"max_length": ["pool_max_length"]}),
         (
             {"attribute_name": "custom:age", "input_type": "number", "min_value": "-5", "max_value": "150"},
@@ -246,7 +247,8 @@ def test_the_import_action_adds_every_writable_unconfigured_pool_attribute_as_a_
     }
     assertContains(response, "Added 5 disabled field(s) to review")
     tier = AttributeField.objects.get(attribute_name="custom:tier")
-    assert (tier.min_length, tier.max_length) == (2, 10)
+    # No maximum copied: unset means "the pool's maximum", which the form applies itself.
+    assert (tier.min_length, tier.max_length) == (2, None)
     assert AttributeField.objects.get(attribute_name="phone_number").input_type == "tel"
 
     again = admin_client.post(LIST_URL, {"action": "import_pool_attributes"}, follow=True)

@@ -11,7 +11,7 @@ import pytest
 from botocore.stub import ANY
 
 from signup import cognito, errors
-from signup.cognito import RequestContext
+from signup.cognito import RequestContext, SignUpRequest
 from tests.helpers import CLIENT_ID, CLIENT_SECRET, SIGN_UP_RESPONSE
 
 
@@ -55,10 +55,8 @@ def test_sign_up_sends_secret_hash_attributes_and_context_data_exactly(stubber):
     )
 
     result = cognito.sign_up(
-        username="alice",
-        password=password,
-        user_attributes=[("email", "alice@example.com")],
-        context=RequestContext(ip_address="203.0.113.7", encoded_data="risk-data", analytics_endpoint_id="endpoint-1"),
+        SignUpRequest(username="alice", password=password, user_attributes=(("email", "alice@example.com"),)),
+        RequestContext(ip_address="203.0.113.7", encoded_data="risk-data", analytics_endpoint_id="endpoint-1"),
     )
 
     assert result == cognito.SignUpResult(
@@ -82,7 +80,7 @@ def test_sign_up_omits_empty_context_data_and_analytics(stubber):
     )
 
     result = cognito.sign_up(
-        username="alice", password="pw-123456789", context=RequestContext(ip_address="198.51.100.1")
+        SignUpRequest(username="alice", password="pw-123456789"), RequestContext(ip_address="198.51.100.1")
     )
 
     stubber.assert_no_pending_responses()  # the request above, without UserAttributes or AnalyticsMetadata, was sent
@@ -97,7 +95,7 @@ def test_sign_up_without_a_client_secret_sends_no_secret_hash(stubber, settings)
             {**SIGN_UP_RESPONSE, "UserConfirmed": True},
             expected_params={"ClientId": CLIENT_ID, "Username": "bob", "Password": "pw-123456789"},
         )
-        result = cognito.sign_up(username="bob", password="pw-123456789")
+        result = cognito.sign_up(SignUpRequest(username="bob", password="pw-123456789"))
     assert result.confirmed is True
 
 
@@ -116,10 +114,12 @@ def test_sign_up_with_validation_data_and_client_metadata(stubber):
     )
 
     result = cognito.sign_up(
-        username="alice",
-        password="pw-123456789",
-        validation_data=[("invite_code", "XYZ")],
-        client_metadata={"campaign": "autumn"},
+        SignUpRequest(
+            username="alice",
+            password="pw-123456789",
+            validation_data=(("invite_code", "XYZ"),),
+            client_metadata=(("campaign", "autumn"),),
+        )
     )
 
     stubber.assert_no_pending_responses()  # ValidationData and ClientMetadata reached Cognito as expected above
@@ -143,7 +143,8 @@ SIGN_UP_ERRORS = [
     ("InvalidEmailRoleAccessPolicyException", errors.CognitoTriggerFailed, "cognito_trigger_failed", None, 503),
     ("InternalErrorException", errors.CognitoInternalError, "cognito_internal_error", None, 503),
     ("ForbiddenException", errors.CognitoForbidden, "cognito_forbidden", None, 503),
-    ("OperationNotEnabledException", errors.CognitoBadResponse, "cognito_bad_response", None, 503),
+    # Not available in this Region or pool configuration (replica Regions, feature plans): an operator must act.
+    ("OperationNotEnabledException", errors.CognitoMisconfigured, "cognito_misconfigured", None, 503),
     ("SomethingNewException", errors.CognitoBadResponse, "cognito_bad_response", None, 503),
 ]
 
@@ -156,7 +157,7 @@ def test_every_sign_up_error_becomes_our_exception_with_a_stable_code(
     stubber.add_client_error("sign_up", service_error_code=aws_code, service_message="x", http_status_code=http_status)
 
     with pytest.raises(exception) as raised:
-        cognito.sign_up(username="alice", password="pw-123456789")
+        cognito.sign_up(SignUpRequest(username="alice", password="pw-123456789"))
 
     assert type(raised.value) is exception
     assert raised.value.code == code
@@ -173,7 +174,7 @@ def test_invalid_parameter_naming_an_attribute_lands_on_that_attribute(stubber):
         ),
     )
     with pytest.raises(errors.InvalidAttributeValue) as raised:
-        cognito.sign_up(username="alice", password="pw-123456789")
+        cognito.sign_up(SignUpRequest(username="alice", password="pw-123456789"))
     assert raised.value.field == "custom:company"
 
 
@@ -182,7 +183,7 @@ def test_invalid_parameter_about_the_phone_format_lands_on_the_form(stubber):
         "sign_up", service_error_code="InvalidParameterException", service_message="Invalid phone number format."
     )
     with pytest.raises(errors.InvalidParameter) as raised:
-        cognito.sign_up(username="alice", password="pw-123456789")
+        cognito.sign_up(SignUpRequest(username="alice", password="pw-123456789"))
     assert raised.value.field is None
 
 
@@ -193,7 +194,7 @@ def test_lambda_rejection_keeps_the_lambdas_own_words_without_cognitos_prefix(st
         service_message="PreSignUp failed with error Invite code unknown.",
     )
     with pytest.raises(errors.SignUpRejected) as raised:
-        cognito.sign_up(username="alice", password="pw-123456789")
+        cognito.sign_up(SignUpRequest(username="alice", password="pw-123456789"))
     assert raised.value.detail == "Invite code unknown."
 
 
@@ -307,7 +308,7 @@ def test_resend_returns_where_the_new_code_went(stubber):
 
 def test_a_refused_connection_is_unreachable_not_a_crash(unreachable_cognito):
     with pytest.raises(errors.CognitoUnreachable):
-        cognito.sign_up(username="alice", password="pw-123456789")
+        cognito.sign_up(SignUpRequest(username="alice", password="pw-123456789"))
 
 
 def test_one_client_per_process_with_explicit_timeouts_pool_and_no_retries_for_public_calls(cognito_settings):

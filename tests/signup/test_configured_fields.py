@@ -152,17 +152,28 @@ def test_labels_help_texts_placeholders_and_choices_are_rendered_escaped(client)
     assertContains(response, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;", count=4)
 
 
-def test_an_admin_change_is_seen_by_the_next_request_through_the_cache(client):
+def test_every_change_to_the_fields_is_seen_by_the_next_request_whatever_path_made_it(client):
     configure({"attribute_name": "given_name", "label": "First name"})
     assertContains(client.get("/signup/"), "First name")
 
-    AttributeField.objects.filter(attribute_name="given_name").update(label="Given name")
-    assertContains(client.get("/signup/"), "First name")  # served from the cache, not the database
+    AttributeField.objects.filter(attribute_name="given_name").update(label="Given name")  # a bulk update
+    assertContains(client.get("/signup/"), "Given name")
 
     field = AttributeField.objects.get(attribute_name="given_name")
     field.label = "Forename"
-    field.save()  # what the admin does: the signal drops the cached configuration
+    field.save()  # what the admin does
     assertContains(client.get("/signup/"), "Forename")
+
+    AttributeField.objects.all().delete()
+    assertNotContains(client.get("/signup/"), "Forename")
+
+
+def test_the_form_is_built_once_per_configuration_revision(client, django_assert_num_queries):
+    configure({"attribute_name": "given_name", "label": "First name"})
+    client.get("/signup/")
+
+    with django_assert_num_queries(1):  # the revision check only: the fields are this process's copy
+        assertContains(client.get("/signup/"), "First name")
 
 
 def test_the_pool_stores_the_normalised_values_and_lambdas_get_validation_data_and_metadata(

@@ -77,6 +77,12 @@ def error_codes(response, field="__all__"):
     return [error.code for error in response.context["form"].errors.as_data().get(field, [])]
 
 
+def page_error_code(response):
+    """The stable code of the error the page shows (Cognito outcomes are page-level errors on the code step)."""
+    page_error = response.context["page_error"]
+    return page_error.code if page_error else None
+
+
 def resend_region(response) -> str:
     pattern = r'<p class="help" id="resend-wait" aria-live="polite"[^>]*>(.*?)</p>'
     match = re.search(pattern, response.content.decode(), re.S)
@@ -103,39 +109,53 @@ def test_the_right_code_confirms_the_session_username_and_a_posted_username_is_i
 
 
 @pytest.mark.parametrize(
-    ("aws_code", "message", "field", "code", "status", "says"),
+    ("aws_code", "message", "code", "status", "says"),
     [
-        ("CodeMismatchException", "", "code", "code_mismatch", 200, "That code is not right"),
-        ("ExpiredCodeException", "", "code", "code_expired", 200, "Ask for a new code"),
-        ("TooManyFailedAttemptsException", "", "__all__", "too_many_failed_attempts", 429, "Wait a while"),
-        ("LimitExceededException", "", "__all__", "limit_exceeded", 429, "try again"),
-        ("TooManyRequestsException", "", "__all__", "too_many_requests", 429, "try again"),
-        ("AliasExistsException", "", "__all__", "alias_exists", 200, "already belongs to another account"),
-        ("NotAuthorizedException", "User not authorized", "__all__", "cognito_misconfigured", 503, "unavailable"),
-        ("InternalErrorException", "", "__all__", "cognito_internal_error", 503, "unavailable"),
-        ("SomethingNewException", "", "__all__", "cognito_bad_response", 503, "unavailable"),
+        ("CodeMismatchException", "", "code_mismatch", 200, "That code is not right"),
+        ("ExpiredCodeException", "", "code_expired", 200, "Ask for a new code"),
+        ("TooManyFailedAttemptsException", "", "too_many_failed_attempts", 429, "Wait a while"),
+        ("LimitExceededException", "", "limit_exceeded", 429, "try again"),
+        ("TooManyRequestsException", "", "too_many_requests", 429, "try again"),
+        ("AliasExistsException", "", "alias_exists", 200, "already belongs to another account"),
+        ("NotAuthorizedException", "User not authorized", "cognito_misconfigured", 503, "unavailable"),
+        ("InternalErrorException", "", "cognito_internal_error", 503, "unavailable"),
+        ("SomethingNewException", "", "cognito_bad_response", 503, "unavailable"),
     ],
 )
 def test_a_confirm_error_lands_where_the_user_can_act_and_never_500s(
-    signed_up, stubber, aws_code, message, field, code, status, says
+    signed_up, stubber, aws_code, message, code, status, says
 ):
     stubber.add_client_error("confirm_sign_up", service_error_code=aws_code, service_message=message or "x")
 
     response = signed_up.post("/signup/confirm/", {"code": "123456"})
 
+    if status == 200:
+        # The person can act on it: POST, redirect, GET, so Back never asks to send the form again.
+        assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
+        response = signed_up.get("/signup/confirm/")
+        assert page_error_code(signed_up.get("/signup/confirm/")) is None  # shown once
     assert response.status_code == status
-    assert error_codes(response, field) == [code]
+    assert page_error_code(response) == code
     assertContains(response, says, status_code=status)
     assertContains(response, "a***@e***", status_code=status)  # still on the code step, delivery kept
     if status in (429, 503):
         assert int(response["Retry-After"]) > 0
 
 
+def test_a_wrong_code_is_shown_next_to_the_code_field(signed_up, stubber):
+    stubber.add_client_error("confirm_sign_up", service_error_code="CodeMismatchException")
+
+    page = signed_up.post("/signup/confirm/", {"code": "123456"}, follow=True)
+
+    assertContains(page, '<a href="#id_code">That code is not right. Check it and try again.</a>', html=True)
+    assertContains(page, 'id="id_code_error"')
+
+
 def test_an_expired_code_puts_the_resend_button_first_and_primary(signed_up, stubber, clock):
     clock.advance(60)
     stubber.add_client_error("confirm_sign_up", service_error_code="ExpiredCodeException")
 
-    response = signed_up.post("/signup/confirm/", {"code": "123456"})
+    response = signed_up.post("/signup/confirm/", {"code": "123456"}, follow=True)
 
     page = response.content.decode()
     assert page.index('id="resend-form"') < page.index('action="/signup/confirm/"')
@@ -214,7 +234,7 @@ def test_a_resend_during_the_cooldown_gets_429_with_retry_after_and_no_cognito_c
 
     assert response.status_code == 429
     assert response["Retry-After"] == "18"
-    assert error_codes(response) == ["resend_cooldown"]
+    assert page_error_code(response) == "resend_cooldown"
     assert "disabled" in resend_button(response)
 
 
@@ -246,9 +266,10 @@ def test_a_resend_refused_by_cognito_stays_on_the_code_step(signed_up, stubber, 
     clock.advance(30)
     stubber.add_client_error("resend_confirmation_code", service_error_code="CodeDeliveryFailureException")
 
-    response = signed_up.post("/signup/confirm/resend/")
+    response = signed_up.post("/signup/confirm/resend/", follow=True)
 
-    assert error_codes(response) == ["code_delivery_failed"]
+    assertRedirects(response, "/signup/confirm/")
+    assert page_error_code(response) == "code_delivery_failed"
     assertContains(response, "a***@e***")
 
 
@@ -286,21 +307,63 @@ def strip_csrf(response) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
 
 
-def test_coming_back_to_a_confirmed_or_unknown_account_gives_the_same_neutral_page(client, stubber):
+def test_coming_back_to_a_confirmed_account_says_it_can_sign_in(client, stubber, settings):
+    settings.SIGNUP_DEFAULT_RETURN_URL = "https://app.example.com/"
+    stubber.add_client_error(
+        "resend_confirmation_code",
+        service_error_code="InvalidParameterException",
+        service_message="User is already confirmed.",
+    )
+
+    response = client.post("/signup/resume/", {"username": "carol"})
+
+    assert response.status_code == 200
+    assertContains(response, "This account is already confirmed. You can sign in.")
+    assertContains(response, 'href="https://app.example.com/"')
+    assertRedirects(client.get("/signup/confirm/"), "/signup/", fetch_redirect_response=False)
+
+
+def test_coming_back_to_an_unknown_account_says_nothing_is_waiting(client, stubber):
+    stubber.add_client_error("resend_confirmation_code", service_error_code="UserNotFoundException")
+
+    response = client.post("/signup/resume/", {"username": "carol"})
+
+    assert error_codes(response, "username") == ["not_pending"]
+    assertRedirects(client.get("/signup/confirm/"), "/signup/", fetch_redirect_response=False)
+
+
+def test_with_uniform_outcome_coming_back_looks_the_same_for_every_username(client, stubber, settings):
+    settings.SIGNUP_UNIFORM_OUTCOME = True
     stubber.add_client_error(
         "resend_confirmation_code",
         service_error_code="InvalidParameterException",
         service_message="User is already confirmed.",
     )
     stubber.add_client_error("resend_confirmation_code", service_error_code="UserNotFoundException")
+    stubber.add_response("resend_confirmation_code", {"CodeDeliveryDetails": DELIVERY})
 
-    confirmed = client.post("/signup/resume/", {"username": "carol"})
-    unknown = client.post("/signup/resume/", {"username": "carol"})
+    pages = []
+    for username in ("confirmed", "unknown", "pending"):
+        other = client.__class__()
+        assertRedirects(
+            other.post("/signup/resume/", {"username": username}), "/signup/confirm/", fetch_redirect_response=False
+        )
+        pages.append(strip_csrf(other.get("/signup/confirm/")))
 
-    assert confirmed.status_code == unknown.status_code == 200
-    assert error_codes(confirmed, "username") == error_codes(unknown, "username") == ["not_pending"]
-    assert strip_csrf(confirmed) == strip_csrf(unknown)
-    assertRedirects(client.get("/signup/confirm/"), "/signup/", fetch_redirect_response=False)
+    assert pages[0] == pages[1] == pages[2]
+    assert "waiting for confirmation" in pages[0]
+
+
+def test_coming_back_inside_the_cooldown_leads_to_the_code_step_without_a_new_code(signed_up, stubber, clock):
+    clock.advance(5)
+    other = signed_up.__class__()
+
+    response = other.post("/signup/resume/", {"username": "alice"})  # nothing queued: no Cognito call
+
+    assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
+    page = other.get("/signup/confirm/")
+    assertContains(page, "We sent a code by email to a***@e***")
+    assert 'data-wait="25"' in resend_button(page)
 
 
 # --- The ambiguous outcome: SignUp timed out, then "exists" -------------------------------------------------------
@@ -464,9 +527,9 @@ def test_with_uniform_outcome_a_confirmed_account_never_says_so(client, stubber,
         service_message="User cannot be confirmed. Current status is CONFIRMED",
     )
 
-    response = client.post("/signup/confirm/", {"code": "123456"})
+    response = client.post("/signup/confirm/", {"code": "123456"}, follow=True)
 
-    assert error_codes(response, "code") == ["code_mismatch"]
+    assert page_error_code(response) == "code_mismatch"
     clock.advance(30)
     stubber.add_client_error(
         "resend_confirmation_code",
@@ -477,6 +540,24 @@ def test_with_uniform_outcome_a_confirmed_account_never_says_so(client, stubber,
     assertRedirects(response, "/signup/confirm/")
     assertContains(response, "We sent you a new code.")
     assertRedirects(client.get("/signup/done/"), "/signup/confirm/", fetch_redirect_response=False)
+
+
+def test_with_uniform_outcome_a_journey_for_an_existing_account_locks_after_five_wrong_codes(
+    client, stubber, uniform, clock
+):
+    sign_up_by_email(client, stubber, "confirmed")
+    for _ in range(5):
+        stubber.add_client_error(
+            "confirm_sign_up",
+            service_error_code="NotAuthorizedException",
+            service_message="User cannot be confirmed. Current status is CONFIRMED",
+        )
+        assert page_error_code(client.post("/signup/confirm/", {"code": "123456"}, follow=True)) == "code_mismatch"
+
+    locked = client.post("/signup/confirm/", {"code": "123456"})  # nothing queued: Cognito is not asked again
+
+    assert locked.status_code == 429
+    assert page_error_code(locked) == "too_many_failed_attempts"
 
 
 def test_without_uniform_outcome_an_existing_username_is_told_it_is_taken(client, stubber, settings):

@@ -221,7 +221,10 @@ def test_d5_throttling_is_logged_as_a_warning_with_the_request_id(client, stand_
         console.setStream(previous)
 
     assert response.status_code == 429
-    (record,) = [r for r in caplog.records if r.name == "signup.services"]
+    # Logged once, at the gateway: the operation, Cognito's code and ours, with the request id.
+    (record,) = [r for r in caplog.records if r.name == "signup.cognito" and "operation=sign_up" in r.getMessage()]
     assert record.levelname == "WARNING"
-    assert "outcome=too_many_requests" in record.getMessage()
-    assert "WARNING signup.services [throttle-check-1] signup.register outcome=too_many_requests" in output
+    assert record.getMessage() == (
+        "cognito.call operation=sign_up aws_error=TooManyRequestsException outcome=too_many_requests"
+    )
+    assert "WARNING signup.cognito [throttle-check-1] cognito.call operation=sign_up" in output

@@ -93,7 +93,7 @@ def test_a_required_attribute_is_always_writable():
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        ({}, {"min_length": ["pool_min_length"], "max_length": ["pool_max_length"]}),
+        ({}, {"min_length": ["pool_min_length"]}),  # no maximum: the pool's own applies (the form enforces it)
         ({"min_length": 1, "max_length": 10}, {"min_length": ["pool_min_length"]}),
         ({"min_length": 2, "max_length": 11}, {"max_length": ["pool_max_length"]}),
         ({"min_length": 3, "max_length": 8}, {}),
@@ -144,6 +144,6 @@ def test_importable_attributes_are_the_writable_unconfigured_ones_cognito_does_n
 def test_an_imported_attribute_becomes_a_disabled_field_that_meets_the_pools_rules(rules):
     (tier,) = [a for a in pool_attributes_importable(rules, []) if a.name == "custom:tier"]
     field = field_from_schema(tier, position=30)
-    assert (field.enabled, field.min_length, field.max_length, field.label) == (False, 2, 10, "Tier")
+    assert (field.enabled, field.min_length, field.max_length, field.label) == (False, 2, None, "Tier")
     field.full_clean(validate_unique=False)
     assert attribute_field_pool_errors(field, rules) == {}

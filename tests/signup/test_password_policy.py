@@ -69,10 +69,18 @@ def test_the_policy_is_read_from_the_local_cognito_pool(local_cognito):
     assert (policy.source, policy.min_length, policy.require_symbols) == ("pool", 8, False)
 
 
-def test_the_checklist_names_only_the_rules_the_policy_has():
+def test_the_checklist_names_only_the_rules_the_policy_has(settings):
+    settings.AUTH_PASSWORD_VALIDATORS = [{"NAME": "signup.validators.CognitoPasswordPolicyValidator"}]
     assert [rule.code for rule in PasswordPolicy(min_length=8).rules()] == ["min_length"]
     assert [rule.code for rule in STRICT.rules()] == ["min_length", "uppercase", "lowercase", "number", "symbol"]
     assert str(STRICT.rules()[0].text) == "At least 10 characters"
+
+
+def test_the_checklist_says_common_passwords_are_refused_when_they_are(settings):
+    rules = PasswordPolicy(min_length=8).rules()
+
+    assert [(rule.code, rule.live) for rule in rules] == [("min_length", True), ("not_common", False)]
+    assert str(rules[1].text) == "Not a commonly used password (checked when you send)"
 
 
 @pytest.mark.parametrize(

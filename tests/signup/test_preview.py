@@ -16,10 +16,10 @@ def spec(name, input_type="text", **values):
 
 def test_redaction_hides_password_secret_hash_and_risk_data_and_leaves_the_request_untouched(cognito_settings):
     params = cognito.build_sign_up_request(
-        username="alice",
-        password="hunter2-hunter2",
-        user_attributes=[("email", "a@example.com")],
-        context=cognito.RequestContext(ip_address="203.0.113.7", encoded_data="fingerprint"),
+        cognito.SignUpRequest(
+            username="alice", password="hunter2-hunter2", user_attributes=(("email", "a@example.com"),)
+        ),
+        cognito.RequestContext(ip_address="203.0.113.7", encoded_data="fingerprint"),
     )
 
     redacted = cognito.redact_request(params)
@@ -37,7 +37,9 @@ def test_redaction_hides_password_secret_hash_and_risk_data_and_leaves_the_reque
 def test_without_a_client_secret_there_is_no_secret_hash_to_redact(cognito_settings):
     cognito_settings.COGNITO_CLIENT_SECRET = ""
 
-    redacted = cognito.redact_request(cognito.build_sign_up_request(username="alice", password="pw"))
+    redacted = cognito.redact_request(
+        cognito.build_sign_up_request(cognito.SignUpRequest(username="alice", password="pw"))
+    )
 
     assert "SecretHash" not in redacted
 

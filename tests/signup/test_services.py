@@ -8,7 +8,7 @@ from botocore.stub import ANY
 from django.contrib.sessions.backends.cache import SessionStore
 
 from signup import cognito, errors, services
-from signup.cognito import CodeDelivery, RequestContext
+from signup.cognito import CodeDelivery, RequestContext, SignUpRequest
 from signup.journey import journey_load
 from tests.helpers import CLIENT_ID, CLIENT_SECRET, SIGN_UP_RESPONSE
 
@@ -44,7 +44,9 @@ def expect_resend(stubber, username="alice", response=None):
 
 def register(stubber, session, username="alice", response=None):
     stubber.add_response("sign_up", response or SIGN_UP_RESPONSE, expected_params=sign_up_params(username))
-    return services.signup_register(session=session, username=username, password="pw-123456789", context=CONTEXT)
+    return services.signup_register(
+        session=session, request=SignUpRequest(username=username, password="pw-123456789"), context=CONTEXT
+    )
 
 
 def sign_up_params(username):
@@ -90,10 +92,15 @@ def test_after_the_cooldown_a_new_code_is_sent_and_the_cooldown_starts_again(stu
 def test_the_cooldown_follows_the_username_into_a_fresh_session(stubber, session, clock, cooldown):
     register(stubber, session)
     clock.advance(5)
+    fresh = SessionStore()
 
+    # Resume inside the cooldown sends nothing (the Stubber has nothing queued) and leads to the code step of the
+    # code sent moments ago; asking for another one there waits for the rest of the cooldown.
+    journey = services.signup_resume(session=fresh, username="ALICE", context=CONTEXT)
+    assert journey.delivery == CodeDelivery(destination="a***@e***", medium="EMAIL", attribute="email")
+    assert services.signup_resend_wait(journey=journey) == 25
     with pytest.raises(errors.ResendCooldown) as raised:
-        services.signup_resume(session=SessionStore(), username="ALICE", context=CONTEXT)
-
+        services.signup_resend(session=fresh, context=CONTEXT)
     assert raised.value.retry_after == 25
 
 
@@ -216,16 +223,12 @@ def test_resume_for_an_unconfirmed_account_sends_a_code_and_lands_on_the_code_st
     assert journey_load(session) == journey
 
 
-@pytest.mark.parametrize(
-    ("aws_code", "message"),
-    [
-        ("UserNotFoundException", "Username/client id combination not found."),
-        ("InvalidParameterException", "User is already confirmed."),
-    ],
-    ids=["unknown", "confirmed"],
-)
-def test_resume_for_a_confirmed_or_unknown_account_gives_the_same_neutral_error(stubber, session, aws_code, message):
-    stubber.add_client_error("resend_confirmation_code", service_error_code=aws_code, service_message=message)
+def test_resume_for_an_unknown_account_says_nothing_is_waiting(stubber, session):
+    stubber.add_client_error(
+        "resend_confirmation_code",
+        service_error_code="UserNotFoundException",
+        service_message="Username/client id combination not found.",
+    )
 
     with pytest.raises(errors.NotPending) as raised:
         services.signup_resume(session=session, username="carol", context=CONTEXT)
@@ -235,23 +238,54 @@ def test_resume_for_a_confirmed_or_unknown_account_gives_the_same_neutral_error(
     assert journey_load(session) is None
 
 
+def test_resume_for_a_confirmed_account_says_it_can_sign_in(stubber, session):
+    stubber.add_client_error(
+        "resend_confirmation_code",
+        service_error_code="InvalidParameterException",
+        service_message="User is already confirmed.",
+    )
+
+    with pytest.raises(errors.AlreadyConfirmed) as raised:
+        services.signup_resume(session=session, username="carol", context=CONTEXT)
+
+    assert "sign in" in str(raised.value.message)
+    assert journey_load(session) is None
+
+
+def test_with_uniform_outcome_resume_answers_every_username_the_same_way(stubber, session, settings):
+    settings.SIGNUP_UNIFORM_OUTCOME = True
+    stubber.add_client_error(
+        "resend_confirmation_code",
+        service_error_code="InvalidParameterException",
+        service_message="User is already confirmed.",
+    )
+
+    journey = services.signup_resume(session=session, username="carol", context=CONTEXT)
+
+    assert (journey.existing_account, journey.delivery, journey.confirmed) == (True, None, False)
+
+
 # --- The ambiguous outcome ----------------------------------------------------------------------------------------
 
 
 def test_exists_after_a_timeout_for_the_same_username_is_the_users_own_sign_up(stubber, session, monkeypatch):
-    def timed_out(**_):
+    def timed_out(*_, **__):
         raise errors.CognitoTimeout(detail="ReadTimeoutError")
 
     with monkeypatch.context() as patched:
         patched.setattr("signup.services.cognito.sign_up", timed_out)
         with pytest.raises(errors.CognitoTimeout):
-            services.signup_register(session=session, username="alice", password="pw-123456789", context=CONTEXT)
+            services.signup_register(
+                session=session, request=SignUpRequest(username="alice", password="pw-123456789"), context=CONTEXT
+            )
     stubber.add_client_error(
         "sign_up", service_error_code="UsernameExistsException", expected_params=sign_up_params("alice")
     )
     expect_resend(stubber)
 
-    journey = services.signup_register(session=session, username="alice", password="pw-123456789", context=CONTEXT)
+    journey = services.signup_register(
+        session=session, request=SignUpRequest(username="alice", password="pw-123456789"), context=CONTEXT
+    )
 
     assert journey.username == "alice"
     assert journey.confirmed is False
@@ -259,19 +293,23 @@ def test_exists_after_a_timeout_for_the_same_username_is_the_users_own_sign_up(s
 
 
 def test_exists_after_a_timeout_for_another_username_is_still_taken(stubber, session, monkeypatch):
-    def timed_out(**_):
+    def timed_out(*_, **__):
         raise errors.CognitoTimeout(detail="ReadTimeoutError")
 
     with monkeypatch.context() as patched:
         patched.setattr("signup.services.cognito.sign_up", timed_out)
         with pytest.raises(errors.CognitoTimeout):
-            services.signup_register(session=session, username="alice", password="pw-123456789", context=CONTEXT)
+            services.signup_register(
+                session=session, request=SignUpRequest(username="alice", password="pw-123456789"), context=CONTEXT
+            )
     stubber.add_client_error(
         "sign_up", service_error_code="UsernameExistsException", expected_params=sign_up_params("bob")
     )
 
     with pytest.raises(errors.UsernameExists):
-        services.signup_register(session=session, username="bob", password="pw-123456789", context=CONTEXT)
+        services.signup_register(
+            session=session, request=SignUpRequest(username="bob", password="pw-123456789"), context=CONTEXT
+        )
 
 
 # --- Start again --------------------------------------------------------------------------------------------------
@@ -301,7 +339,9 @@ def test_uniform_outcome_sends_an_existing_account_at_most_one_code_per_cooldown
             expect_resend(stubber, username=username)  # only the first; the Stubber fails on any other call
 
     journeys = [
-        services.signup_register(session=SessionStore(), username=username, password="pw-123456789", context=CONTEXT)
+        services.signup_register(
+            session=SessionStore(), request=SignUpRequest(username=username, password="pw-123456789"), context=CONTEXT
+        )
         for _ in range(3)
     ]
 

@@ -1,0 +1,244 @@
+"""The form fields of admin-configured attributes: one small builder per input type, in a table, and the fields'
+messages in the portal's own voice. Validation and normalisation only: nothing here calls the network.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.core.validators import EmailValidator, URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from signup.models import InputType, default_autocomplete
+from signup.selectors import FieldSpec
+from signup.validators import FullMatchValidator
+
+ATTRIBUTE_MAX_BYTES = 2048
+NUMBER_MAX_DIGITS = 30
+NUMBER_MAX_DECIMAL_PLACES = 10
+
+#: Django's stock messages ("This field is required.", "Ensure this value has at most ...") in the portal's voice.
+MESSAGES: dict[str, Any] = {
+    "required": _("Please fill this in."),
+    "max_length": _("This is too long: use at most %(limit_value)d characters (this has %(show_value)d)."),
+    "min_length": _("This is too short: use at least %(limit_value)d characters (this has %(show_value)d)."),
+    "invalid_choice": _("Choose one of the options."),
+    "max_value": _("Enter %(limit_value)s or less."),
+    "min_value": _("Enter %(limit_value)s or more."),
+    "max_digits": _("Enter a shorter number."),
+    "max_decimal_places": _("Enter a number with fewer decimal places."),
+    "max_whole_digits": _("Enter a shorter number."),
+}
+CHECKBOX_MESSAGES = {**MESSAGES, "required": _("Tick this box to continue.")}
+SELECT_MESSAGES = {**MESSAGES, "required": _("Choose one of the options.")}
+
+
+class AttributeCharField(forms.CharField):
+    """A text attribute: Cognito stores at most 2048 bytes of UTF-8."""
+
+    default_error_messages = {
+        **MESSAGES,
+        "too_long": _("This is too long (at most %(limit)d bytes; it has %(length)d)."),
+        "control_characters": _("This contains characters that are not allowed."),
+    }
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        length = len(value.encode("utf-8"))
+        if length > ATTRIBUTE_MAX_BYTES:
+            raise forms.ValidationError(
+                self.error_messages["too_long"],
+                code="too_long",
+                params={"limit": ATTRIBUTE_MAX_BYTES, "length": length},
+            )
+        if any(unicodedata.category(char) == "Cc" and char not in "\n\t" for char in value):
+            raise forms.ValidationError(self.error_messages["control_characters"], code="control_characters")
+
+
+class TelInput(forms.TextInput):
+    input_type = "tel"
+
+
+class PhoneNumberField(AttributeCharField):
+    """A phone number, normalised to E.164 (+447400123456) as Cognito requires, from the allowed countries only."""
+
+    default_error_messages = {
+        "invalid_phone": _("Enter a valid phone number, e.g. +44 7400 123456."),
+        "country_not_allowed": _("We cannot send codes to phone numbers in this country. Use another number."),
+    }
+
+    def __init__(self, *, region: str = "", allowed: tuple[str, ...] = (), **kwargs: Any) -> None:
+        self.region = region or None
+        self.allowed = frozenset(allowed)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return ""
+        try:
+            number = phonenumbers.parse(value, self.region)
+        except phonenumbers.NumberParseException:
+            raise forms.ValidationError(self.error_messages["invalid_phone"], code="invalid_phone") from None
+        if not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(self.error_messages["invalid_phone"], code="invalid_phone")
+        if self.allowed and phonenumbers.region_code_for_number(number) not in self.allowed:
+            raise forms.ValidationError(self.error_messages["country_not_allowed"], code="country_not_allowed")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class AttributeDateField(forms.DateField):
+    """A date, sent as YYYY-MM-DD (Cognito's birthdate format)."""
+
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {**MESSAGES, "invalid": _("Enter a date as year-month-day, e.g. 1990-01-31.")}
+
+    def clean(self, value: Any) -> str:
+        cleaned = super().clean(value)
+        return cleaned.isoformat() if cleaned else ""
+
+
+class AttributeNumberField(forms.DecimalField):
+    """A number, sent as its plain decimal string (no exponent, no trailing zeros).
+
+    Digits are bounded so that "1e999999999" is refused rather than expanded into a gigabyte of zeros.
+    """
+
+    default_error_messages = {**MESSAGES, "invalid": _("Enter a number.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=NUMBER_MAX_DIGITS, decimal_places=NUMBER_MAX_DECIMAL_PLACES, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        cleaned = super().clean(value)
+        if cleaned is None:
+            return ""
+        text = format(cleaned.normalize(), "f")
+        return "0" if text in ("-0", "") else text
+
+
+class AttributeBooleanField(forms.BooleanField):
+    """A checkbox, sent as "true" or "false"; when required it must be ticked (e.g. accepting terms)."""
+
+    default_error_messages = CHECKBOX_MESSAGES
+
+    def clean(self, value: Any) -> str:
+        return "true" if super().clean(value) else "false"
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What every builder gets: the spec, the widget attributes and the arguments every field takes."""
+
+    spec: FieldSpec
+    attrs: dict[str, str]
+    common: dict[str, Any]
+
+    def text(self) -> dict[str, Any]:
+        text: dict[str, Any] = {"min_length": self.spec.min_length, "max_length": self.spec.max_length}
+        validators: list[Any] = []
+        if self.spec.regex:
+            validators.append(FullMatchValidator(self.spec.regex, self.spec.regex_message))
+        return {**text, "validators": validators, **self.common}
+
+
+def _text(parts: _Parts) -> forms.Field:
+    return AttributeCharField(widget=forms.TextInput(attrs=parts.attrs), **parts.text())
+
+
+def _email(parts: _Parts) -> forms.Field:
+    text = parts.text()
+    text["validators"].append(EmailValidator(message=_("Enter a valid email address, e.g. name@example.com.")))
+    return AttributeCharField(widget=forms.EmailInput(attrs=parts.attrs), **text)
+
+
+def _tel(parts: _Parts) -> forms.Field:
+    region = parts.spec.phone_region or settings.SIGNUP_PHONE_DEFAULT_REGION
+    widget = TelInput(attrs=parts.attrs)
+    return PhoneNumberField(region=region, allowed=parts.spec.allowed_countries, widget=widget, **parts.text())
+
+
+def _url(parts: _Parts) -> forms.Field:
+    text = parts.text()
+    text["validators"].append(
+        URLValidator(schemes=["http", "https"], message=_("Enter a web address, e.g. https://example.com."))
+    )
+    return AttributeCharField(widget=forms.URLInput(attrs=parts.attrs), **text)
+
+
+def _textarea(parts: _Parts) -> forms.Field:
+    return AttributeCharField(widget=forms.Textarea(attrs={"rows": "3", **parts.attrs}), **parts.text())
+
+
+def _date(parts: _Parts) -> forms.Field:
+    widget = forms.DateInput(attrs={"type": "date", **parts.attrs}, format="%Y-%m-%d")
+    return AttributeDateField(widget=widget, **parts.common)
+
+
+def _number(parts: _Parts) -> forms.Field:
+    spec = parts.spec
+    return AttributeNumberField(
+        min_value=Decimal(spec.min_value) if spec.min_value is not None else None,
+        max_value=Decimal(spec.max_value) if spec.max_value is not None else None,
+        widget=forms.NumberInput(attrs={"step": "any", **parts.attrs}),
+        **parts.common,
+    )
+
+
+def _select(parts: _Parts) -> forms.Field:
+    attrs = {key: value for key, value in parts.attrs.items() if key != "placeholder"}
+    choices = [("", _("Choose…")), *parts.spec.choices]
+    return forms.ChoiceField(
+        choices=choices, widget=forms.Select(attrs=attrs), error_messages=SELECT_MESSAGES, **parts.common
+    )
+
+
+def _checkbox(parts: _Parts) -> forms.Field:
+    attrs = {key: value for key, value in parts.attrs.items() if key not in ("placeholder", "autocomplete")}
+    common = {**parts.common, "initial": parts.spec.initial == "true"} if parts.spec.initial else parts.common
+    return AttributeBooleanField(widget=forms.CheckboxInput(attrs=attrs), **common)
+
+
+_BUILDERS: dict[str, Callable[[_Parts], forms.Field]] = {
+    InputType.TEXT: _text,
+    InputType.EMAIL: _email,
+    InputType.TEL: _tel,
+    InputType.URL: _url,
+    InputType.TEXTAREA: _textarea,
+    InputType.DATE: _date,
+    InputType.NUMBER: _number,
+    InputType.SELECT: _select,
+    InputType.CHECKBOX: _checkbox,
+}
+# Plain text fields for the contact attributes get the input type that fits them.
+_IMPLIED_TYPES = {("email", InputType.TEXT): InputType.EMAIL, ("phone_number", InputType.TEXT): InputType.TEL}
+
+
+def attribute_form_field(spec: FieldSpec) -> forms.Field:
+    """Build the form field for one configured attribute."""
+    attrs: dict[str, str] = {}
+    if spec.placeholder:
+        attrs["placeholder"] = spec.placeholder
+    if autocomplete := spec.autocomplete or default_autocomplete(spec.attribute_name, spec.input_type):
+        attrs["autocomplete"] = autocomplete
+    # Admin-entered texts go through gettext: the standard labels and any text a deployment adds to its catalogue
+    # appear in the user's language.
+    common: dict[str, Any] = {
+        "label": _(spec.label),
+        "help_text": _(spec.help_text) if spec.help_text else "",
+        "required": spec.required,
+    }
+    if spec.initial:
+        common["initial"] = spec.initial
+    input_type = _IMPLIED_TYPES.get((spec.attribute_name, spec.input_type), spec.input_type)
+    field = _BUILDERS.get(input_type, _text)(_Parts(spec, attrs, common))
+    field.attribute_name = spec.attribute_name  # type: ignore[attr-defined]
+    field.destination = spec.destination  # type: ignore[attr-defined]
+    return field

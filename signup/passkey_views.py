@@ -1,0 +1,108 @@
+"""The passkey step after confirmation: the offer page, the two JSON calls its script makes, and "Not now".
+
+The page works without JavaScript (it then offers only "Continue"). Its script asks for the creation options, runs
+navigator.credentials.create() and posts the credential back, with the CSRF token in a header. No token ever reaches
+the browser: the options and the credential are all that cross.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from signup import errors, sign_in
+from signup.journey import journey_load
+from signup.pages import render_page
+
+logger = logging.getLogger(__name__)
+
+CREDENTIAL_MAX_BYTES = 64 * 1024
+
+
+def _json_error(error: errors.PortalError, status: int = 400) -> JsonResponse:
+    return JsonResponse({"ok": False, "code": error.code, "message": str(error.message)}, status=status)
+
+
+def _credential(request: HttpRequest) -> dict[str, Any]:
+    """The credential's JSON (PublicKeyCredential.toJSON()), shape-checked; never logged."""
+    if len(request.body) > CREDENTIAL_MAX_BYTES:
+        raise errors.PasskeyInvalidCredential()
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        raise errors.PasskeyInvalidCredential() from None
+    credential = payload.get("credential") if isinstance(payload, dict) else None
+    if (
+        not isinstance(credential, dict)
+        or credential.get("type") != "public-key"
+        or not isinstance(credential.get("id"), str)
+        or not isinstance(credential.get("response"), dict)
+    ):
+        raise errors.PasskeyInvalidCredential()
+    return credential
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasskeyOfferView(View):
+    template_name = "signup/passkey.html"
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        journey = journey_load(request.session)
+        if journey is None:
+            return redirect("signup:signup")
+        if not journey.passkey_offer:
+            return redirect("signup:done" if journey.confirmed else "signup:confirm")
+        return render_page(request, self.template_name, {"journey": journey})
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasskeyOptionsView(View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> JsonResponse:
+        try:
+            options = sign_in.passkey_creation_options(session=request.session)
+        except errors.PortalError as error:
+            return _json_error(error, status=409 if isinstance(error, errors.PasskeyError) else 503)
+        return JsonResponse({"ok": True, "options": options})
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasskeyRegisterView(View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> JsonResponse:
+        try:
+            sign_in.passkey_register(session=request.session, credential=_credential(request))
+        except errors.PortalError as error:
+            return _json_error(error, status=400 if isinstance(error, errors.PasskeyError) else 503)
+        return JsonResponse({"ok": True, "message": _("Your passkey is saved."), "next": reverse("signup:done")})
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasskeySkipView(View):
+    """ "Not now" and "Continue": end the passkey step (the tokens are dropped and revoked) and go to the done page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            sign_in.passkey_step_end(session=request.session)
+        except errors.NoSignUpInProgress:
+            return redirect("signup:signup")
+        return redirect("signup:done")
+
+
+passkey_offer_view = PasskeyOfferView.as_view()
+passkey_options_view = PasskeyOptionsView.as_view()
+passkey_register_view = PasskeyRegisterView.as_view()
+passkey_skip_view = PasskeySkipView.as_view()
