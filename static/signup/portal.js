@@ -103,7 +103,8 @@
     var announceTimer = null;
     var lastAnnounced = "";
     var update = function (announce) {
-      var rules = rulesList.querySelectorAll("[data-rule]");
+      // Rules checked only on the server (common passwords) are listed but never ticked here.
+      var rules = rulesList.querySelectorAll("[data-rule]:not([data-live='false'])");
       var met = 0;
       Array.prototype.forEach.call(rules, function (rule) {
         var check = CHECKS[rule.dataset.rule];
