@@ -14,7 +14,6 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-
 from moto.cognitoidp.models import CognitoIdpUserPoolAttribute
 
 from localcognito import LocalCognito, PoolConfig, mask_email, mask_phone
