@@ -8,11 +8,11 @@ them too; the serving child inherits the pool through environment variables. Its
 from __future__ import annotations
 
 import os
-from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles.management.commands.runserver import Command as StaticfilesRunserverCommand
+from django.core.management.base import CommandParser
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 from localcognito.embedded import start_embedded_cognito, state_path
@@ -22,7 +22,7 @@ from localcognito.emulator import PoolConfig
 class Command(StaticfilesRunserverCommand):
     help = "Starts the development server; without COGNITO_USER_POOL_ID, on an embedded local Cognito."
 
-    def add_arguments(self, parser: ArgumentParser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         parser.add_argument(
             "--reset-local-cognito",
