@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -6,3 +8,9 @@ class LocalCognitoConfig(AppConfig):
 
     name = "localcognito"
     verbose_name = "Embedded local Cognito"
+
+    def ready(self) -> None:
+        from localcognito.receivers import pool_attributes_wanted_receiver
+        from signup.signals import pool_attributes_wanted
+
+        pool_attributes_wanted.connect(pool_attributes_wanted_receiver, dispatch_uid="localcognito-pool-attributes")

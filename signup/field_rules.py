@@ -243,10 +243,24 @@ def _check_numbers(field: AttributeField, attribute: SchemaAttribute, problem: A
         )
 
 
+def _pool_follows(field: AttributeField, rules: PoolRules) -> bool:
+    """Ask apps that can change the pool (the embedded local Cognito) to add a missing attribute; True if one did."""
+    name = field.attribute_name
+    if field.destination != Destination.USER_ATTRIBUTES or (name in rules.attributes and rules.writable(name)):
+        return False
+    replies = pool_attributes_wanted.send(sender=None, attribute_names=[name])
+    return any(reply is True for _receiver, reply in replies)
+
+
 def attribute_field_pool_validate(field: AttributeField, rules: PoolRules | None) -> None:
     """Raise a ValidationError (per field) for what the pool would reject; no-op when the pool was not readable."""
     if rules is None:
         return
+    if _pool_follows(field, rules):
+        pool.pool_cache_clear()
+        rules = pool_rules()
+        if rules is None:
+            return
     if problems := attribute_field_pool_errors(field, rules):
         raise ValidationError(problems)  # type: ignore[arg-type]
 

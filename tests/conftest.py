@@ -119,6 +119,9 @@ def local_cognito(local_cognito_server, local_pool, settings, monkeypatch):
     settings.COGNITO_CLIENT_ID = local_pool.client_id
     settings.COGNITO_CLIENT_SECRET = local_pool.client_secret
     monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", local_pool.endpoint_url)
+    # The session's shared pool must not follow what one test configures: localcognito's signal receiver acts only
+    # when this names the portal's endpoint (tests/localcognito/test_pool_follows_admin.py sets it on its own pool).
+    monkeypatch.delenv("LOCALCOGNITO_ENDPOINT_URL", raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     cognito.reset_clients()

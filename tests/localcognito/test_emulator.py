@@ -14,6 +14,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from moto.cognitoidp.models import CognitoIdpUserPoolAttribute
 
 from localcognito import LocalCognito, PoolConfig, mask_email, mask_phone
 
@@ -118,7 +119,8 @@ def test_provision_reports_the_pool_and_is_idempotent_by_name(
 
     assert again == secret_pool
     described = cognito.describe_user_pool(UserPoolId=secret_pool.user_pool_id)["UserPool"]
-    assert [a["Name"] for a in described["SchemaAttributes"]] == ["email", "given_name", "custom:company"]
+    names = [a["Name"] for a in described["SchemaAttributes"]]
+    assert names == [*CognitoIdpUserPoolAttribute.STANDARD_SCHEMA, "custom:company"]
     assert described["AutoVerifiedAttributes"] == ["email"]
     assert secret_pool.endpoint_url == emulator.endpoint_url
     assert secret_pool.region == "eu-west-1"
