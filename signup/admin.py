@@ -43,13 +43,12 @@ class AttributeFieldAdminForm(forms.ModelForm):
         candidate = construct_instance(self, copy.copy(self.instance))
         if _refuses_name(candidate):
             return cleaned  # the model's own message says what is wrong with the name; the pool has nothing to add
-        wanted = (
-            [candidate.attribute_name] if candidate.destination == AttributeField.Destination.USER_ATTRIBUTES else []
-        )
-        rules = field_rules.pool_rules(fresh=True, wanted=wanted)
-        for name, problems in field_rules.attribute_field_pool_errors(candidate, rules).items() if rules else ():
-            for problem in problems:
-                self.add_error(name if name in self.fields else None, problem)
+        try:
+            field_rules.attribute_field_pool_validate(candidate, field_rules.pool_rules(fresh=True))
+        except ValidationError as error:
+            for name, problems in error.error_dict.items():
+                for problem in problems:
+                    self.add_error(name if name in self.fields else None, problem)
         return cleaned
 
 

@@ -140,17 +140,13 @@ class PoolRules:
         return [name for name, attribute in self.attributes.items() if attribute.required and name != "sub"]
 
 
-def pool_rules(*, fresh: bool = False, wanted: Iterable[str] = ()) -> PoolRules | None:
+def pool_rules(*, fresh: bool = False) -> PoolRules | None:
     """The pool's rules, or None when the pool or the app client cannot be read (then only local rules apply).
 
-    `fresh`: read the pool now (the admin), not this process's copy. `wanted`: the user attributes about to be
-    checked; an app that can add them to the pool (the embedded local Cognito) is asked to first.
+    `fresh`: read the pool now (the admin, an import), not this process's copy.
     """
     if not settings.COGNITO_USER_POOL_ID or not settings.COGNITO_CLIENT_ID:
         return None  # nothing to ask about (the embedded local Cognito has not been started)
-    names = sorted(set(wanted))
-    if names and any(changed for _, changed in pool_attributes_wanted.send(sender=None, attribute_names=names)):
-        pool.pool_cache_clear()
     user_pool = pool.user_pool_description(fresh=fresh)
     client = pool.user_pool_client_description(fresh=fresh) if user_pool is not None else None
     if user_pool is None or client is None:
@@ -257,8 +253,7 @@ def attribute_field_pool_validate(field: AttributeField, rules: PoolRules | None
     if rules is None:
         return
     if _pool_follows(field, rules):
-        pool.pool_cache_clear()
-        rules = pool_rules()
+        rules = pool_rules(fresh=True)
         if rules is None:
             return
     if problems := attribute_field_pool_errors(field, rules):

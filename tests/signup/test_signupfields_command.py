@@ -187,7 +187,7 @@ def test_import_validates_against_the_pool_exactly_like_the_admin(tmp_path, loca
     # The test pool (tests/conftest.py) has email, given_name, family_name, phone_number, birthdate, custom:company.
     path = tmp_path / "fields.json"
     path.write_text(
-        json.dumps({"version": 1, "fields": [{"attribute_name": "nickname", "label": "Nickname"}]}), encoding="utf-8"
+        json.dumps({"version": 1, "fields": [{"attribute_name": "custom:missing", "label": "Missing"}]}), encoding="utf-8"
     )
 
     with pytest.raises(CommandError, match=r"fields\[0\] \(nickname\): attribute_name: The user pool has no attribute"):

@@ -45,15 +45,7 @@ class Command(BaseCommand):
         except json.JSONDecodeError as error:
             raise CommandError(f"{file} is not valid JSON: {error}") from None
 
-        items = data.get("fields") if isinstance(data, dict) else None
-        wanted = [
-            item["attribute_name"]
-            for item in items or []
-            if isinstance(item, dict)
-            and isinstance(item.get("attribute_name"), str)
-            and item.get("destination", "user_attributes") == "user_attributes"
-        ]
-        rules = field_rules.pool_rules(fresh=True, wanted=wanted)
+        rules = field_rules.pool_rules(fresh=True)
         if rules is None:
             self.stderr.write("The user pool could not be read: only the local checks apply.")
         try:
