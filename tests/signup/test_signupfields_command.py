@@ -184,13 +184,16 @@ def test_an_import_reaches_every_instance_through_the_cache(tmp_path):
 
 
 def test_import_validates_against_the_pool_exactly_like_the_admin(tmp_path, local_cognito):
-    # The test pool (tests/conftest.py) has email, given_name, family_name, phone_number, birthdate, custom:company.
+    # The test pool (tests/conftest.py) has every standard attribute and custom:company, not custom:missing.
     path = tmp_path / "fields.json"
     path.write_text(
-        json.dumps({"version": 1, "fields": [{"attribute_name": "custom:missing", "label": "Missing"}]}), encoding="utf-8"
+        json.dumps({"version": 1, "fields": [{"attribute_name": "custom:missing", "label": "Missing"}]}),
+        encoding="utf-8",
     )
 
-    with pytest.raises(CommandError, match=r"fields\[0\] \(nickname\): attribute_name: The user pool has no attribute"):
+    with pytest.raises(
+        CommandError, match=r"fields\[0\] \(custom:missing\): attribute_name: The user pool has no attribute"
+    ):
         call_command("signupfields", "import", str(path), stderr=io.StringIO())
 
     path.write_text(
