@@ -8,11 +8,14 @@ POST answered 302 but whose confirm page is not the code form (`id="confirm-form
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import re
+import threading
 import urllib.parse
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -66,6 +69,12 @@ class Journeys:
         if outcome.error and len(self.errors) < 5:
             self.errors.append(outcome.error)
 
+    def merge(self, other: Journeys) -> None:
+        for name in ("total", "signed_up", "reached_code_form", "lost", "http_500s", "failed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.statuses.update(other.statuses)
+        self.errors += other.errors[: max(0, 5 - len(self.errors))]
+
 
 class Client:
     """A fresh browser-like client: one keep-alive connection and a cookie jar."""
@@ -97,12 +106,19 @@ def signup_body(token: str, username: str, fields: list[str]) -> str:
     return urllib.parse.urlencode(values)
 
 
-def journey(url: str, username: str, fields: list[str], timeout: float = 30.0) -> Outcome:
-    """One journey from a fresh client; never raises (a socket error is recorded as status 0)."""
+def journey(
+    url: str, username: str, fields: list[str], timeout: float = 30.0, before_post: Callable[[], None] | None = None
+) -> Outcome:
+    """One journey from a fresh client; never raises (a socket error is recorded as status 0). `before_post` runs
+    between the form page and the sign-up whatever the page answered (e.g. a barrier that starts all POSTs at once)."""
     parts = urllib.parse.urlsplit(url)
     client, outcome = Client(parts.hostname or "127.0.0.1", parts.port or 80, timeout), Outcome()
     try:
-        outcome.get, _, page = client.request("GET", "/signup/")
+        try:
+            outcome.get, _, page = client.request("GET", "/signup/")
+        finally:
+            if before_post:
+                before_post()
         token = TOKEN.search(page)
         if outcome.get != 200 or not token:
             return outcome
@@ -118,12 +134,33 @@ def journey(url: str, username: str, fields: list[str], timeout: float = 30.0) -
     return outcome
 
 
-def run_journeys(url: str, count: int, *, concurrency: int = 32, fields: list[str] | None = None) -> Journeys:
-    """`count` journeys with unique usernames, `concurrency` at a time (threads)."""
+def _barrier(parties: int, timeout: float) -> Callable[[], None]:
+    barrier = threading.Barrier(parties)
+
+    def wait() -> None:
+        # A party that timed out breaks the barrier: go on rather than hang (the POSTs are then not simultaneous).
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout)
+
+    return wait
+
+
+def run_journeys(
+    url: str,
+    count: int,
+    *,
+    concurrency: int = 32,
+    fields: list[str] | None = None,
+    together: bool = False,
+    timeout: float = 30.0,
+) -> Journeys:
+    """`count` journeys with unique usernames, `concurrency` at a time (threads). With `together` (and count equal
+    to concurrency), every client first loads the form, then all POST at the same moment."""
     prefix = f"j{uuid.uuid4().hex[:10]}"
     names = [f"{prefix}-{number}" for number in range(count)]
+    before_post = _barrier(count, timeout) if together and count == concurrency else None
     result = Journeys()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        for outcome in pool.map(lambda name: journey(url, name, fields or ["email"]), names):
+        for outcome in pool.map(lambda name: journey(url, name, fields or ["email"], timeout, before_post), names):
             result.add(outcome)
     return result
