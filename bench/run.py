@@ -48,7 +48,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--ladder", default="8,16,24,32,48,64", help="concurrency steps for scenario 2")
     add("--delay-ms", type=float, default=100, help="the stand-in's SignUp delay for the headline and scenario 2")
     add("--fields", default="5,20,50", help="form sizes for scenario 4")
-    add("--only", default=SCENARIOS, help=f"scenarios to run, of {SCENARIOS}")
+    add("--only", default=SCENARIOS, help=f"scenarios to run, of {SCENARIOS} (none: only --profile)")
     add("--worker-class", choices=sorted(WORKER_CLASSES), default="gthread", help="for portal and floor alike")
     add("--workers", type=int, default=0, help="GUNICORN_WORKERS (default: gunicorn.conf.py's)")
     add("--threads", type=int, default=0, help="GUNICORN_THREADS (default: gunicorn.conf.py's)")
@@ -61,7 +61,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.rounds, args.seconds, args.ladder, args.journeys, args.fields = 1, 1, "16,32", 64, "5"
     args.ladder = [int(x) for x in args.ladder.split(",")]
     args.field_counts = [int(x) for x in args.fields.split(",")]
-    args.only = set(args.only.split(","))
+    args.only = set(args.only.split(",")) - {"none"}
+    if unknown := args.only - set(SCENARIOS.split(",")):
+        parser.error(f"unknown scenario(s) {', '.join(sorted(unknown))}; choose from {SCENARIOS} or none")
     return args
 
 

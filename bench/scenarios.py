@@ -148,15 +148,32 @@ def read_profile(path: Path) -> tuple[int, Counter[str], Counter[str]]:
     return total, inclusive, own
 
 
+def package(frame: str) -> str:
+    """ "name (django/template/base.py:172)" -> "django/template"; the stdlib by module ("socket", "logging")."""
+    path = frame.rpartition("(")[2].split(":", 1)[0]
+    parts = path.split("/")
+    if parts[0] in ("django", "signup", "portal", "bench") and len(parts) > 2:
+        return "/".join(parts[:2])
+    return parts[0].removesuffix(".py") if parts[0] else frame
+
+
 def print_profile(path: Path, name: str) -> None:
     if not path.exists():
         print(f"(no profile for {name}: py-spy failed; it needs ptrace rights)")
         return
     total, inclusive, own = read_profile(path)
-    keys = ("signup/", "portal/", "django/", "botocore/", "urllib3/", "redis/", "psycopg/", "bench/", "gevent/")
-    print(f"\nProfile {name}: {total} samples in requests; inclusive share (what a call costs with its callees)")
-    for frame, count in [(f, c) for f, c in inclusive.most_common() if any(k in f for k in keys)][:25]:
-        print(f"  {100 * count / max(total, 1):5.1f}%  {frame}")
-    print(f"Profile {name}: self share (like py-spy top's Own column)")
-    for frame, count in own.most_common(15):
-        print(f"  {100 * count / max(total, 1):5.1f}%  {frame}")
+    share = lambda count: f"{100 * count / max(total, 1):5.1f}%"  # noqa: E731
+    print(f"\nProfile {name}: {total} samples in requests")
+    print("Product code, inclusive (a call with its callees):")
+    product = [(f, c) for f, c in inclusive.most_common() if "(signup/" in f or "(portal/" in f]
+    for frame, count in product[:20]:
+        print(f"  {share(count)}  {frame}")
+    by_package: Counter[str] = Counter()
+    for frame, count in own.items():
+        by_package[package(frame)] += count
+    print("Self time by package:")
+    for name_, count in by_package.most_common(12):
+        print(f"  {share(count)}  {name_}")
+    print("Self time by function (py-spy top's Own column):")
+    for frame, count in own.most_common(12):
+        print(f"  {share(count)}  {frame}")
