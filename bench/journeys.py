@@ -14,7 +14,6 @@ import re
 import threading
 import urllib.parse
 import uuid
-from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -55,7 +54,7 @@ class Journeys:
     lost: int = 0  # signed up but did not reach the code form
     http_500s: int = 0  # responses >= 500 over all steps
     failed: int = 0  # a step that was neither what a journey expects nor a 5xx (incl. socket errors)
-    statuses: Counter[str] = field(default_factory=Counter)
+    statuses: dict[str, int] = field(default_factory=dict)  # "GET/POST/confirm" statuses: journeys
     errors: list[str] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
@@ -65,14 +64,16 @@ class Journeys:
         self.lost += outcome.lost
         self.http_500s += outcome.server_errors
         self.failed += not outcome.reached_code_form and not outcome.lost and not outcome.server_errors
-        self.statuses[f"{outcome.get}/{outcome.post}/{outcome.confirm}"] += 1
+        key = f"{outcome.get}/{outcome.post}/{outcome.confirm}"
+        self.statuses[key] = self.statuses.get(key, 0) + 1
         if outcome.error and len(self.errors) < 5:
             self.errors.append(outcome.error)
 
     def merge(self, other: Journeys) -> None:
         for name in ("total", "signed_up", "reached_code_form", "lost", "http_500s", "failed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.statuses.update(other.statuses)
+        for key, count in other.statuses.items():
+            self.statuses[key] = self.statuses.get(key, 0) + count
         self.errors += other.errors[: max(0, 5 - len(self.errors))]
 
 
