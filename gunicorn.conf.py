@@ -17,9 +17,15 @@ def _int(name: str, default: int) -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
-worker_class = "gthread"
+# gthread unless GUNICORN_WORKER_CLASS says otherwise (gevent is measured beside it: docs/benchmarks.md).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 workers = _int("GUNICORN_WORKERS", 2)
 threads = _int("GUNICORN_THREADS", 32)
+if worker_class == "gevent":
+    # A gevent worker serves each connection in a greenlet, up to worker_connections at once. Default: as many as a
+    # gthread worker has threads, so the Cognito pool sized from GUNICORN_THREADS (post_fork) still covers every
+    # concurrent call; raise both together (COGNITO_MAX_POOL_CONNECTIONS) for more.
+    worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", threads)
 # A request that takes longer than this kills its worker. Cognito calls end well before (connect 2 s + read 5 s).
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)

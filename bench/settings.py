@@ -1,11 +1,7 @@
-"""The portal's own settings plus the benchmark's floor pages (bench.urls). Used only by scripts/bench."""
+"""The portal's own settings plus a query counter (bench.middleware). Used only by the benchmark's query-count
+instance; every timed run uses portal.settings itself."""
 
 from portal.settings import *  # noqa: F403
-from portal.settings import INSTALLED_APPS, MIDDLEWARE, env
+from portal.settings import MIDDLEWARE
 
-ROOT_URLCONF = "bench.urls"
-INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # for bench/templates/
-
-# Off by default so the timed runs carry no instrumentation; the harness switches it on for the query count.
-if env.bool("BENCH_COUNT_QUERIES", default=False):
-    MIDDLEWARE = ["bench.middleware.count_queries", *MIDDLEWARE]
+MIDDLEWARE = ["bench.middleware.count_queries", *MIDDLEWARE]

@@ -1,0 +1,1 @@
+"""The floor: the least a competent Django sign-up page does (DESIGN.md, "Quality targets"; docs/benchmarks.md)."""
