@@ -9,8 +9,9 @@ This leans on two members of Django's RedisCacheClient that are not public API, 
 `_client` (the redis-py class). tests/portal/test_cache.py pins exactly that behaviour of the installed Django, so an
 upgrade that changes it fails there, not in production.
 
-`incr_many_with_expiry` is the portal's own addition: the rate-limit counters of one request as a single pipelined
-round trip (SET NX EX + INCR per key) instead of two or three round trips per counter.
+`incr_many_with_expiry` and `write_many` are the portal's own additions: the rate-limit counters of one request,
+and the writes a request makes once it is done (portal.deferred_writes, the session among them), each as a single
+pipelined round trip instead of one or more round trips per key.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient
+from django.core.cache.backends.redis import RedisCacheClient, RedisSerializer
+
+_serializer = RedisSerializer()
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -49,3 +53,16 @@ class RedisCache(DjangoRedisCache):
             pipeline.incr(name)
         results = pipeline.execute()
         return [int(count) for count in results[1::2]]
+
+    def write_many(self, writes: Sequence[tuple[str, Any, Any, str]]) -> list[bool]:
+        """Store each (key, value, timeout, mode) in one round trip, mode "" (always), "nx" (only if absent) or "xx"
+        (only if present); True for each write that happened. A timeout of None keeps the cache's default."""
+        pipeline = self._cache.get_client(write=True).pipeline(transaction=False)
+        for key, value, timeout, mode in writes:
+            seconds = self.get_backend_timeout(DEFAULT_TIMEOUT if timeout is None else timeout)
+            name = self.make_and_validate_key(key)
+            if seconds == 0:
+                pipeline.delete(name)  # Django's meaning of a zero timeout: do not keep it
+            else:
+                pipeline.set(name, _serializer.dumps(value), ex=seconds, nx=mode == "nx", xx=mode == "xx")
+        return [bool(result) for result in pipeline.execute()]

@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
+from portal import deferred_writes
 from portal.outage import progress_not_saved
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,22 @@ def _saves(status: int) -> bool:
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, plus: saves on a 503, leaves the cookie alone when the store is down, and holds the request's
+    deferrable cache writes (portal.deferred_writes) until the session is saved, so they travel together."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.deferred_writes = deferred_writes.begin()  # type: ignore[attr-defined]
+
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        token = getattr(request, "deferred_writes", None)
+        try:
+            return self._process_response(request, response)
+        finally:
+            if token is not None:
+                deferred_writes.end(token)
+
+    def _process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         session: SessionBase | None = getattr(request, "session", None)
         if session is None or getattr(session, "store_unavailable", False):
             return response  # the store did not answer: leave the cookie (and the journey behind it) alone

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from portal import deferred_writes
 from signup.cognito import CodeDelivery
 from signup.keys import username_digest
 
@@ -95,7 +96,10 @@ def code_sent(username: str, *, delivery: CodeDelivery | None, destination_diges
     """Record that a code went out now (one cache write): the cooldown runs from here."""
     now = time.time()
     try:
-        cache.set(_memory_key(username), LastCode(now, delivery, destination_digest), DELIVERY_MEMORY_SECONDS)
+        # Sent with the session at the end of the request (one round trip for both, portal.deferred_writes).
+        deferred_writes.set_soon(
+            _memory_key(username), LastCode(now, delivery, destination_digest), DELIVERY_MEMORY_SECONDS
+        )
     except Exception:
         logger.warning("cooldown.cache_unavailable", exc_info=True)
     return now

@@ -1,33 +1,116 @@
 """The configuration revision: one number in the database that every change to the admin-configured form raises.
 
-Each process keeps its own copy of what it built from the configuration (signup.selectors) together with the
-revision it was built at, and compares it with the database's on every request that uses it: one primary-key read,
-instead of a shared-cache round trip plus an unpickle, and correct on the default stack too, where every process
-has its own memory cache and nothing else could tell it that `manage.py signupfields import` ran elsewhere.
+Each process keeps what it built from the configuration (signup.selectors) together with the revision it was built
+at, and compares it with the current revision on every request that uses it, so any change, by any path (admin,
+import, shell, another instance), shows on every instance's next request.
+
+How a process learns the current revision:
+- PostgreSQL: a thread per process LISTENs on a channel; every change NOTIFYs it with the new number, at commit
+  (NOTIFY is transactional), so a request reads a number from memory instead of making a database round trip
+  (measured at about 9 % of a sign-up's CPU). The change's own process takes the new number at commit directly.
+  While the listener is not connected, every request reads the row, as below.
+- Any other database (SQLite, the default stack): a primary-key read per request; it is a local file, no round trip.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F
 
 from signup.models import ConfigurationRevision
 
 logger = logging.getLogger(__name__)
 
+CHANNEL = "signup_configuration"
 _TABLE = ConfigurationRevision._meta.db_table
 _READ = f"SELECT revision FROM {_TABLE} WHERE id = 1"  # noqa: S608 (a model's own table name, no input)
+_RECONNECT_SECONDS = 1.0
 
 
-def current_revision() -> int:
-    """The database's revision (0 before the first change). Raises DatabaseError when the database is down."""
-    # A raw primary-key read: this runs on every sign-up and form page, and the ORM would double its cost.
+def _read_row() -> int:
+    # A raw primary-key read: the ORM would double its cost on a path every sign-up takes.
     with connection.cursor() as cursor:
         cursor.execute(_READ)
         row = cursor.fetchone()
     return int(row[0]) if row else 0
+
+
+class _Listener:
+    """One LISTENing connection per process (PostgreSQL only), started on first use, reconnecting forever."""
+
+    def __init__(self) -> None:
+        self.revision: int | None = None  # None: not listening right now, read the row instead
+        self._started = False
+        self._lock = threading.Lock()
+
+    def ensure_started(self) -> None:
+        if self._started:
+            return
+        with self._lock:
+            if not self._started:
+                self._started = True
+                threading.Thread(target=self._run, name="signup-revision-listener", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                self._listen()
+            except Exception as exc:  # any driver or network failure: fall back to reads, then reconnect
+                logger.warning("signup.revision listener=disconnected error=%s", type(exc).__name__)
+            self.revision = None
+            time.sleep(_RECONNECT_SECONDS)
+
+    def _listen(self) -> None:
+        import psycopg
+
+        with psycopg.connect(_conninfo(), autocommit=True) as listening:
+            listening.execute(f"LISTEN {CHANNEL}")
+            row = listening.execute(_READ).fetchone()  # after LISTEN: no change can fall in between
+            self.revision = int(row[0]) if row else 0
+            logger.info("signup.revision listener=connected revision=%s", self.revision)
+            for notify in listening.notifies():
+                self.revision = max(self.revision or 0, int(notify.payload or 0))
+
+    def taken(self, revision: int) -> None:
+        if self.revision is not None:
+            self.revision = max(self.revision, revision)
+
+
+_listener = _Listener()
+
+
+def _conninfo() -> str:
+    import psycopg.conninfo
+
+    settings_dict: dict[str, Any] = connections["default"].settings_dict
+    params = {
+        "dbname": settings_dict.get("NAME"),
+        "user": settings_dict.get("USER"),
+        "password": settings_dict.get("PASSWORD"),
+        "host": settings_dict.get("HOST"),
+        "port": settings_dict.get("PORT"),
+    }
+    params.update({key: value for key, value in (settings_dict.get("OPTIONS") or {}).items() if isinstance(value, str)})
+    return psycopg.conninfo.make_conninfo(**{key: value for key, value in params.items() if value})
+
+
+def _listens() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def current_revision() -> int:
+    """The configuration's current revision (0 before the first change). Raises DatabaseError when it must read
+    the row and the database is down."""
+    if _listens():
+        _listener.ensure_started()
+        if (known := _listener.revision) is not None:
+            return known
+    return _read_row()
 
 
 def configuration_changed() -> None:
@@ -36,3 +119,13 @@ def configuration_changed() -> None:
         updated = ConfigurationRevision.objects.filter(id=1).update(revision=F("revision") + 1)
         if not updated:
             ConfigurationRevision.objects.get_or_create(id=1, defaults={"revision": 1})
+        revision = _read_row()
+        if _listens():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, str(revision)])
+        transaction.on_commit(lambda: _listener.taken(revision))
+
+
+def listener_reset() -> None:
+    """Tests: forget what the listener knows (it keeps running and learns again on the next notification)."""
+    _listener.revision = None
