@@ -6,10 +6,16 @@ garbled siteverify treated as SIGNUP_CAPTCHA_FAIL says. Cognito is botocore's St
 from __future__ import annotations
 
 import logging
+import re
+import sys
 from collections.abc import Iterator
 from typing import cast
 
 import pytest
+from django.core.signals import got_request_exception
+from django.test import Client
+from django.views.debug import ExceptionReporter
+from django.views.decorators.debug import sensitive_variables
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from signup import captcha
@@ -218,6 +224,32 @@ def test_logs_carry_outcome_codes_never_the_token_or_the_secret(client, stubber,
         assert CAPTCHA_SECRET_KEY not in record.getMessage()
 
 
+def test_an_unexpected_failure_while_verifying_reports_no_token_or_secret(stubber, stand_in, monkeypatch):
+    reports: list[str] = []
+
+    def capture(sender, request, **kwargs):
+        reporter = ExceptionReporter(request, *sys.exc_info())
+        reports.append(reporter.get_traceback_text() + reporter.get_traceback_html())
+
+    class Exploding:
+        @sensitive_variables()  # this stand-in's own frame holds the request; the product's frames are under test
+        def urlopen(self, *args, **kwargs):
+            raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(captcha, "_pool", Exploding)
+    got_request_exception.connect(capture)
+    try:
+        response = Client(raise_request_exception=False).post("/signup/", signed_up())
+    finally:
+        got_request_exception.disconnect(capture)
+
+    assert response.status_code == 500
+    (report,) = reports
+    assert "_siteverify" in report  # the report is real and covers the CAPTCHA's frames
+    for secret in (CAPTCHA_TOKEN, CAPTCHA_SECRET_KEY):
+        assert secret not in report
+
+
 # --- Resume ------------------------------------------------------------------------------------------------------
 
 
@@ -262,8 +294,12 @@ def test_the_widget_is_on_the_sign_up_and_resume_forms_only(client, stubber, sta
         page = client.get(path)
         assertContains(page, container, html=True)
         assertContains(page, script, html=True)
-        assertContains(page, "<noscript>")
+        # Chromium drops <noscript> content even with scripts switched off in Playwright, so it is checked here.
+        assertContains(page, '<noscript><p class="notice">This check needs JavaScript.', count=1)
         assertContains(page, 'aria-labelledby="captcha-label"')
+        html = page.content.decode()
+        assert not re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html), path  # no inline script, handler or style
+        assert not re.search(r"\s(?:on[a-z]+|style)=\"", html), path
 
     expect_sign_up(stubber)
     client.post("/signup/", signed_up())
