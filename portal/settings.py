@@ -15,6 +15,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from signup import captcha
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -264,6 +266,35 @@ SIGNUP_SIGN_IN_AFTER_CONFIRM = env.bool("SIGNUP_SIGN_IN_AFTER_CONFIRM", default=
 SIGNUP_RETURN_URLS = env.list("SIGNUP_RETURN_URLS", default=[])
 SIGNUP_DEFAULT_RETURN_URL = env("SIGNUP_DEFAULT_RETURN_URL", default="")
 SIGNUP_APP_NAME = env("SIGNUP_APP_NAME", default="")
+
+# CAPTCHA (signup/captcha.py): a provider's widget on the sign-up and resume forms, its token checked with the
+# provider's siteverify before any rate limit or Cognito call. The secret key never reaches the browser or a log.
+SIGNUP_CAPTCHA = _choice("SIGNUP_CAPTCHA", ("off", *captcha.PROVIDERS), "off")
+SIGNUP_CAPTCHA_SITE_KEY = env("SIGNUP_CAPTCHA_SITE_KEY", default="")
+SIGNUP_CAPTCHA_SECRET_KEY = env("SIGNUP_CAPTCHA_SECRET_KEY", default="")
+# Empty: the provider's documented URLs. Overridable like boto3's endpoint (tests point them at loopback stand-ins).
+SIGNUP_CAPTCHA_VERIFY_URL = env("SIGNUP_CAPTCHA_VERIFY_URL", default="")
+SIGNUP_CAPTCHA_SCRIPT_URL = env("SIGNUP_CAPTCHA_SCRIPT_URL", default="")
+SIGNUP_CAPTCHA_TIMEOUT = env.float("SIGNUP_CAPTCHA_TIMEOUT", default=3.0)
+# When siteverify cannot be asked: closed refuses the sign-up with a 503, open lets it through (logged).
+SIGNUP_CAPTCHA_FAIL = _choice("SIGNUP_CAPTCHA_FAIL", ("closed", "open"), "closed")
+if SIGNUP_CAPTCHA != "off":
+    if not (SIGNUP_CAPTCHA_SITE_KEY and SIGNUP_CAPTCHA_SECRET_KEY):
+        raise ImproperlyConfigured(
+            f"SIGNUP_CAPTCHA={SIGNUP_CAPTCHA} needs SIGNUP_CAPTCHA_SITE_KEY and SIGNUP_CAPTCHA_SECRET_KEY."
+        )
+    for _name, _url in (
+        ("SIGNUP_CAPTCHA_VERIFY_URL", SIGNUP_CAPTCHA_VERIFY_URL),
+        ("SIGNUP_CAPTCHA_SCRIPT_URL", SIGNUP_CAPTCHA_SCRIPT_URL),
+    ):
+        if _url and urlsplit(_url).scheme not in ("http", "https"):
+            raise ImproperlyConfigured(f"{_name} must be an http(s) URL.")
+    if SIGNUP_CAPTCHA_TIMEOUT <= 0:
+        raise ImproperlyConfigured("SIGNUP_CAPTCHA_TIMEOUT must be a positive number of seconds.")
+    # Exactly the provider's sources, and only while the CAPTCHA is on; still no 'unsafe-inline'.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"] = captcha.csp_directives(
+        CONTENT_SECURITY_POLICY["DIRECTIVES"], SIGNUP_CAPTCHA, script_url=SIGNUP_CAPTCHA_SCRIPT_URL
+    )
 
 
 def _public_origin() -> str:

@@ -14,6 +14,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.views.decorators.debug import sensitive_variables
 
 from signup import (
+    captcha,
     cognito,
     cooldown,
     delivery,
@@ -52,9 +53,14 @@ def _new_session_key(session: SessionBase) -> None:
         session.cycle_key()
 
 
-@sensitive_variables("request")
-def signup_register(*, session: SessionBase, request: SignUpRequest, context: RequestContext) -> Journey:
-    """Register the user with one SignUp call and remember the outcome in the session."""
+@sensitive_variables("request", "captcha_token")
+def signup_register(
+    *, session: SessionBase, request: SignUpRequest, context: RequestContext, captcha_token: str | None = None
+) -> Journey:
+    """Register the user with one SignUp call and remember the outcome in the session. With SIGNUP_CAPTCHA on, the
+    widget's token is checked first: a bot spends neither the limits of the username it types nor Cognito calls."""
+    if captcha.enabled():
+        captcha.verify(token=captcha_token, remote_ip=context.ip_address)
     contacts, description = _contacts(request), pool.user_pool_description()
     destinations = [
         keys.destination_digest(value) for _, value in delivery.expected_destinations(contacts, description)
@@ -233,14 +239,20 @@ def _code_resent(*, session: SessionBase, journey: Journey, sent: CodeDelivery |
     return _save(session, resent)
 
 
-def signup_resume(*, session: SessionBase, username: str, context: RequestContext) -> Journey:
-    """Take someone back to the code step for an account that exists but was never confirmed.
+@sensitive_variables("captcha_token")
+def signup_resume(
+    *, session: SessionBase, username: str, context: RequestContext, captcha_token: str | None = None
+) -> Journey:
+    """Take someone back to the code step for an account that exists but was never confirmed (after the CAPTCHA,
+    when SIGNUP_CAPTCHA is on).
 
     Why a resend rather than a lookup: ResendConfirmationCode is the one call that both checks the account is still
     unconfirmed and sends the code only to the address on that account, so the portal learns (and shows) nothing
     beyond Cognito's masked destination and needs no IAM rights. Inside the cooldown nothing is sent: the person
     goes to the code step of the code sent moments ago (they may have it already) and can ask for another later.
     """
+    if captcha.enabled():
+        captcha.verify(token=captcha_token, remote_ip=context.ip_address)
     if uniform.enabled():
         return _continue_uniformly(session=session, username=username, context=context, resumed=True)
     last = cooldown.last_code(username)

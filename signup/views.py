@@ -16,7 +16,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from signup import errors, services
+from signup import captcha, errors, services
 from signup.client_ip import request_context
 from signup.forms import HONEYPOT_FIELD, ChangeAddressForm, ConfirmForm, ResendForm, ResumeForm, SignUpForm
 from signup.journey import Journey, journey_load, notice_pop, notice_set
@@ -38,7 +38,9 @@ def _remember_return_url(request: HttpRequest) -> None:
         services.signup_return_to(session=request.session, candidate=candidate)
 
 
-@method_decorator([never_cache, sensitive_post_parameters("password", "password_again")], name="dispatch")
+@method_decorator(
+    [never_cache, sensitive_post_parameters("password", "password_again", *captcha.TOKEN_FIELDS)], name="dispatch"
+)
 class SignUpView(View):
     template_name = "signup/signup.html"
 
@@ -72,7 +74,12 @@ class SignUpView(View):
             request, encoded_data=data["encoded_data"], analytics_endpoint_id=data["analytics_endpoint_id"]
         )
         try:
-            journey = services.signup_register(session=request.session, request=sign_up, context=context)
+            journey = services.signup_register(
+                session=request.session,
+                request=sign_up,
+                context=context,
+                captcha_token=request.POST.get(captcha.token_field()),
+            )
         except errors.PortalError as error:
             on_form(form, error)
             return render_page(request, self.template_name, {"form": form}, error)
@@ -197,7 +204,7 @@ class ChangeAddressView(View):
         return _next_step(changed)
 
 
-@method_decorator([never_cache], name="dispatch")
+@method_decorator([never_cache, sensitive_post_parameters(*captcha.TOKEN_FIELDS)], name="dispatch")
 class ResumeView(View):
     template_name = "signup/resume.html"
 
@@ -212,7 +219,10 @@ class ResumeView(View):
         context = request_context(request, encoded_data=form.cleaned_data["encoded_data"])
         try:
             journey = services.signup_resume(
-                session=request.session, username=form.cleaned_data["username"], context=context
+                session=request.session,
+                username=form.cleaned_data["username"],
+                context=context,
+                captcha_token=request.POST.get(captcha.token_field()),
             )
         except errors.AlreadyConfirmed as error:
             context = {

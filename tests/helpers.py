@@ -5,9 +5,14 @@ Plain functions and constants: test modules import these, never each other.
 
 from __future__ import annotations
 
+import copy
 import socket
+import threading
 import uuid
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qsl
 
 from botocore.stub import ANY, Stubber
 
@@ -55,3 +60,116 @@ def expect_sign_up(stubber: Stubber, response: dict[str, Any] | None = None, **p
             **params,
         },
     )
+
+
+# --- CAPTCHA: a loopback stand-in for a provider's siteverify and widget script -----------------------------------
+
+CAPTCHA_SITE_KEY = "1x00000000000000000000AA"
+CAPTCHA_SECRET_KEY = "0x4AAAAAAAstand-in-secret-never-logged"
+CAPTCHA_TOKEN = "XXXX.DUMMY.TOKEN.never-logged"
+SITEVERIFY_PASSED = b'{"success": true, "error-codes": [], "hostname": "localhost"}'
+SITEVERIFY_REFUSED = b'{"success": false, "error-codes": ["invalid-input-response"]}'
+
+# Stands in for a provider's api.js: each widget container in a form gets the hidden field the real widget adds,
+# holding a token that names the site key (the real script's iframe and challenge are the provider's business).
+STAND_IN_WIDGET_SCRIPT = b"""
+(function () {
+  var fields = {"cf-turnstile": "cf-turnstile-response", "h-captcha": "h-captcha-response",
+                "g-recaptcha": "g-recaptcha-response"};
+  Object.keys(fields).forEach(function (name) {
+    Array.prototype.forEach.call(document.getElementsByClassName(name), function (box) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = fields[name];
+      input.value = "stand-in-token:" + box.getAttribute("data-sitekey");
+      box.appendChild(input);
+      box.setAttribute("data-stand-in", "solved");
+    });
+  });
+})();
+"""
+
+
+@dataclass
+class SiteverifyReply:
+    """What the stand-in answers: `hold` answers only once the test is over (past any client timeout)."""
+
+    status: int = 200
+    body: bytes = SITEVERIFY_PASSED
+    content_type: str = "application/json"
+    hold: bool = False
+
+
+class SiteverifyStandIn:
+    """POST /siteverify answers with `reply` and records each request's form fields; GET /widget.js serves
+    STAND_IN_WIDGET_SCRIPT. Use it as a context manager."""
+
+    def __init__(self) -> None:
+        self.reply = SiteverifyReply()
+        self.requests: list[dict[str, str]] = []
+        self.released = threading.Event()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _siteverify_handler(self))
+        self.server.daemon_threads = True
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"{self.origin}/siteverify"
+        self.script_url = f"{self.origin}/widget.js"
+
+    def __enter__(self) -> SiteverifyStandIn:
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.released.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _siteverify_handler(stand_in: SiteverifyStandIn) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            stand_in.requests.append({"path": self.path, **dict(parse_qsl(body.decode()))})
+            reply = stand_in.reply
+            if reply.hold:
+                stand_in.released.wait(10)
+            self._answer(reply.status, reply.content_type, reply.body)
+
+        def do_GET(self) -> None:
+            if self.path.split("?")[0] == "/widget.js":
+                self._answer(200, "application/javascript", STAND_IN_WIDGET_SCRIPT)
+            else:
+                self._answer(404, "text/plain", b"not here")
+
+        def _answer(self, status: int, content_type: str, body: bytes) -> None:
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the portal stopped waiting, as it should
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+def captcha_on(
+    settings: Any, stand_in: SiteverifyStandIn, *, provider: str = "turnstile", fail: str = "closed"
+) -> None:
+    """SIGNUP_CAPTCHA on with the stand-in's siteverify and widget script, and the Content-Security-Policy the
+    settings module builds at start-up for that configuration."""
+    from signup import captcha
+
+    settings.SIGNUP_CAPTCHA = provider
+    settings.SIGNUP_CAPTCHA_SITE_KEY = CAPTCHA_SITE_KEY
+    settings.SIGNUP_CAPTCHA_SECRET_KEY = CAPTCHA_SECRET_KEY
+    settings.SIGNUP_CAPTCHA_VERIFY_URL = stand_in.url
+    settings.SIGNUP_CAPTCHA_SCRIPT_URL = stand_in.script_url
+    settings.SIGNUP_CAPTCHA_TIMEOUT = 5.0
+    settings.SIGNUP_CAPTCHA_FAIL = fail
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"] = captcha.csp_directives(policy["DIRECTIVES"], provider, script_url=stand_in.script_url)
+    settings.CONTENT_SECURITY_POLICY = policy
