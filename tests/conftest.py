@@ -36,7 +36,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     fake = Clock()
-    for module in ("signup.services", "signup.cooldown"):
+    for module in ("signup.services", "signup.cooldown", "signup.ratelimits"):
         monkeypatch.setattr(f"{module}.time", fake)
     return fake
 

@@ -16,7 +16,8 @@ from signup.journey import journey_load
 from signup.ratelimits import Rate
 from tests.helpers import expect_sign_up, form_data
 
-pytestmark = pytest.mark.django_db
+# The clock stands still unless a test moves it: fixed windows never roll over in the middle of a test.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 # --- The SIGNUP_RATE_LIMIT contract ---------------------------------------------------------------------------------
