@@ -32,10 +32,10 @@ class ReusingRedisCacheClient(RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]  # pinned: tests/portal/test_cache.py
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))  # type: ignore[attr-defined]
         return client
 
 
@@ -47,7 +47,7 @@ class RedisCache(DjangoRedisCache):
     def incr_many_with_expiry(self, keys: Sequence[tuple[str, int]]) -> list[int]:
         """Increment each (key, seconds to live) by one, creating it with that expiry; one round trip in all."""
         names = [self.make_and_validate_key(key) for key, _ in keys]
-        pipeline = self._cache.get_client(write=True).pipeline(transaction=False)
+        pipeline = self._cache.get_client(write=True).pipeline(transaction=False)  # type: ignore[attr-defined]
         for name, (_, seconds) in zip(names, keys, strict=True):
             pipeline.set(name, 0, ex=max(1, int(seconds)), nx=True)
             pipeline.incr(name)
@@ -57,7 +57,7 @@ class RedisCache(DjangoRedisCache):
     def write_many(self, writes: Sequence[tuple[str, Any, Any, str]]) -> list[bool]:
         """Store each (key, value, timeout, mode) in one round trip, mode "" (always), "nx" (only if absent) or "xx"
         (only if present); True for each write that happened. A timeout of None keeps the cache's default."""
-        pipeline = self._cache.get_client(write=True).pipeline(transaction=False)
+        pipeline = self._cache.get_client(write=True).pipeline(transaction=False)  # type: ignore[attr-defined]
         for key, value, timeout, mode in writes:
             seconds = self.get_backend_timeout(DEFAULT_TIMEOUT if timeout is None else timeout)
             name = self.make_and_validate_key(key)

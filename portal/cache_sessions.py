@@ -35,12 +35,8 @@ class SessionStore(ReportsOutages, CacheSessionStore):
         backend = caches[settings.SESSION_CACHE_ALIAS]
         if not hasattr(backend, "write_many"):
             return super().save(must_create)
-        session = (
-            self.cache_key,
-            self._get_session(no_load=must_create),
-            self.get_expiry_age(),
-            "nx" if must_create else "xx",
-        )
+        data = self._get_session(no_load=must_create)  # type: ignore[attr-defined]
+        session = (self.cache_key, data, self.get_expiry_age(), "nx" if must_create else "xx")
         *_, saved = deferred_writes.write([*deferred_writes.take(), session])
         if not saved:
             raise CreateError if must_create else UpdateError
@@ -52,6 +48,6 @@ class SessionStore(ReportsOutages, CacheSessionStore):
         except Exception as exc:
             raise self.unavailable(exc) from None
         if session_data is not None:
-            return session_data  # type: ignore[no-any-return]
+            return session_data
         self._session_key = None
         return {}

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
@@ -43,7 +43,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
         super().process_request(request)
         request.deferred_writes = deferred_writes.begin()  # type: ignore[attr-defined]
 
-    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         token = getattr(request, "deferred_writes", None)
         try:
             return self._process_response(request, response)
@@ -51,7 +51,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
             if token is not None:
                 deferred_writes.end(token)
 
-    def _process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    def _process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         session: SessionBase | None = getattr(request, "session", None)
         if session is None or getattr(session, "store_unavailable", False):
             return response  # the store did not answer: leave the cookie (and the journey behind it) alone
@@ -61,7 +61,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
                 settings.SESSION_COOKIE_NAME,
                 path=settings.SESSION_COOKIE_PATH,
                 domain=settings.SESSION_COOKIE_DOMAIN,
-                samesite=settings.SESSION_COOKIE_SAMESITE,
+                samesite=settings.SESSION_COOKIE_SAMESITE,  # type: ignore[arg-type]
             )
             patch_vary_headers(response, ("Cookie",))
             return response
@@ -71,7 +71,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
             return self._save(request, session, response)
         return response
 
-    def _save(self, request: HttpRequest, session: SessionBase, response: HttpResponseBase) -> HttpResponseBase:
+    def _save(self, request: HttpRequest, session: SessionBase, response: HttpResponse) -> HttpResponse:
         try:
             session.save()
         except UpdateError:
@@ -82,7 +82,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
             logger.warning("session.save_failed error=%s path=%s", type(exc).__name__, request.path)
             return progress_not_saved(request)
         patch_vary_headers(response, ("Cookie",))
-        response.set_cookie(settings.SESSION_COOKIE_NAME, session.session_key, **_cookie_options(session))
+        response.set_cookie(settings.SESSION_COOKIE_NAME, session.session_key or "", **_cookie_options(session))
         return response
 
 

@@ -50,7 +50,7 @@ MIDDLEWARE = [
     "portal.observability.RequestIdMiddleware",
     "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "portal.csp.CSPMiddleware",  # django-csp's, with the policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Saves sessions on a 503 too, and never mistakes a session store outage for an empty session.
     "portal.sessions.SessionMiddleware",
@@ -107,7 +107,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Reuses its redis-py client and counts in one round trip (see portal/cache.py).
     CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"
-# Per-process memory for rendered fragments that are the same for everyone (the empty sign-up form); keys change
+# Per-process memory for pages that are the same for everyone (the empty sign-up page, signup.page_cache); keys change
 # with the configuration, so nothing here needs invalidating across instances.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -190,7 +190,7 @@ class AttributeFieldAdmin(admin.ModelAdmin):
             )
         else:
             specs = attribute_field_list_for_form()  # exactly what the live form is built from
-        options = {"fields": specs, "password_mode": settings.SIGNUP_PASSWORD}
+        options: dict[str, Any] = {"fields": specs, "password_mode": settings.SIGNUP_PASSWORD}
         if request.method == "POST":
             form = SignUpForm(request.POST, **options)
             shown = form

@@ -4,8 +4,10 @@ attributes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
@@ -46,7 +48,9 @@ def cognito_settings_check(**_: Any) -> list[Error | Warning]:
 
 
 @register(Tags.database)
-def signup_required_attributes_check(databases: list[str] | None = None, **_: Any) -> list[Warning]:
+def signup_required_attributes_check(
+    *, app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **_: Any
+) -> list[Warning]:
     """Warn when the user pool requires an attribute the form does not always send.
 
     Tagged `database` on purpose: like Django's own database checks it runs only on `check --database default` and
@@ -99,7 +103,9 @@ def return_url_settings_check(**_: Any) -> list[Error]:
 
 
 @register(Tags.database)
-def signup_pool_capabilities_check(databases: list[str] | None = None, **_: Any) -> list[Warning]:
+def signup_pool_capabilities_check(
+    *, app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **_: Any
+) -> list[Warning]:
     """Warn when the pool or app client cannot do what SIGNUP_PASSWORD, SIGNUP_PASSKEYS or
     SIGNUP_SIGN_IN_AFTER_CONFIRM ask for (same `database` tag, and so the same moments, as the check above)."""
     if not databases or settings.COGNITO_LOCAL:
@@ -111,6 +117,6 @@ def signup_pool_capabilities_check(databases: list[str] | None = None, **_: Any)
         return []
     webauthn = pool.passkey_configuration(fresh=True) if settings.SIGNUP_PASSKEYS == "offer" else None
     return [
-        Warning(finding.message, hint=finding.hint, id=finding.id)
+        Warning(finding.message, hint=str(finding.hint), id=finding.id)
         for finding in pool_checks.all_findings(user_pool, client, webauthn)
     ]

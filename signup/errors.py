@@ -287,7 +287,7 @@ class CognitoCircuitOpen(ServiceUnavailable):
 
 
 def _subclasses(cls: type[PortalError]) -> list[type[PortalError]]:
-    found = []
+    found: list[type[PortalError]] = []
     for subclass in cls.__subclasses__():
         found += [subclass, *_subclasses(subclass)]
     return found
@@ -295,7 +295,8 @@ def _subclasses(cls: type[PortalError]) -> list[type[PortalError]]:
 
 def error_for_code(code: str) -> PortalError | None:
     """An instance of the error with this stable code (a notice carried over a redirect), or None if unknown."""
-    for cls in [PortalError, *_subclasses(PortalError)]:
+    classes: list[type[PortalError]] = [PortalError, *_subclasses(PortalError)]
+    for cls in classes:
         if cls.code == code:
             return cls()
     return None

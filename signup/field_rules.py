@@ -257,7 +257,7 @@ def attribute_field_pool_validate(field: AttributeField, rules: PoolRules | None
         if rules is None:
             return
     if problems := attribute_field_pool_errors(field, rules):
-        raise ValidationError(problems)  # type: ignore[arg-type]
+        raise ValidationError(problems)
 
 
 def attribute_field_validate(field: AttributeField, rules: PoolRules | None, *, replacing_all: bool = False) -> None:

@@ -218,7 +218,10 @@ _BUILDERS: dict[str, Callable[[_Parts], forms.Field]] = {
     InputType.CHECKBOX: _checkbox,
 }
 # Plain text fields for the contact attributes get the input type that fits them.
-_IMPLIED_TYPES = {("email", InputType.TEXT): InputType.EMAIL, ("phone_number", InputType.TEXT): InputType.TEL}
+_IMPLIED_TYPES: dict[tuple[str, str], str] = {
+    ("email", InputType.TEXT): InputType.EMAIL,
+    ("phone_number", InputType.TEXT): InputType.TEL,
+}
 
 
 def attribute_form_field(spec: FieldSpec) -> forms.Field:

@@ -172,7 +172,9 @@ class SignUpForm(UsernameMixin, forms.Form):
             # Last, so similarity checks see every other value the person typed.
             try:
                 password_validation.validate_password(
-                    password, _PasswordHolder(cleaned), password_validators=self.password_validators()
+                    password,
+                    _PasswordHolder(cleaned),  # type: ignore[arg-type]  # duck-typed like a user, as allauth does
+                    password_validators=self.password_validators(),
                 )
             except forms.ValidationError as error:
                 self.add_error("password", error)

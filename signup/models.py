@@ -314,7 +314,7 @@ class AttributeField(models.Model):
         if self.initial:
             self._clean_initial(problem)
         if problems:
-            raise ValidationError(problems)  # type: ignore[arg-type]
+            raise ValidationError(problems)
 
     def _clean_name(self, problem: Problem) -> None:
         name = self.attribute_name or ""

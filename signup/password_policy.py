@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from signup import pool
 
@@ -36,7 +37,7 @@ class PasswordRule:
     script can tick it while the person types (a list of common passwords is checked on the server only)."""
 
     code: str
-    text: str
+    text: StrOrPromise
     live: bool = True
 
 

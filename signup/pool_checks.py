@@ -13,13 +13,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class Finding:
     id: str
     message: str
-    hint: str
+    hint: StrOrPromise
 
 
 def _first_factors(pool: Mapping[str, Any]) -> list[str] | None:

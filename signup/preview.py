@@ -56,20 +56,22 @@ def sample_value(spec: FieldSpec) -> str:
     if spec.input_type == "checkbox":
         return "on"
     if spec.input_type == "number":
-        low = Decimal(spec.min_value) if spec.min_value is not None else None
-        high = Decimal(spec.max_value) if spec.max_value is not None else None
-        value = Decimal(42)
-        if low is not None and value < low:
-            value = low
-        if high is not None and value > high:
-            value = high
-        return format(value.normalize(), "f")
+        return _sample_number(spec)
     value = _STANDARD_SAMPLES.get(spec.attribute_name) or _TYPE_SAMPLES.get(spec.input_type) or "Sample"
     if spec.min_length and len(value) < spec.min_length:
         value = value + "x" * (spec.min_length - len(value))
     if spec.max_length and len(value) > spec.max_length:
         value = value[: spec.max_length]
     return value
+
+
+def _sample_number(spec: FieldSpec) -> str:
+    number = Decimal(42)
+    if spec.min_value is not None and number < Decimal(spec.min_value):
+        number = Decimal(spec.min_value)
+    if spec.max_value is not None and number > Decimal(spec.max_value):
+        number = Decimal(spec.max_value)
+    return format(number.normalize(), "f")
 
 
 def sample_data(specs: Iterable[FieldSpec]) -> dict[str, str]:

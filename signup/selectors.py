@@ -102,6 +102,12 @@ def attribute_field_list_active() -> tuple[FieldSpec, ...]:
     return held.specs
 
 
+def configuration_revision_held() -> int:
+    """The revision this process's copy of the configuration was read at (after attribute_field_list_active())."""
+    held = _held
+    return held.revision if held is not None else -1
+
+
 def attribute_field_spec(attribute_name: str) -> FieldSpec | None:
     """The enabled field for one attribute, or None."""
     return next((spec for spec in attribute_field_list_active() if spec.attribute_name == attribute_name), None)

@@ -16,13 +16,13 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from signup import captcha, errors, services
+from signup import captcha, errors, page_cache, services
 from signup.client_ip import request_context
 from signup.forms import HONEYPOT_FIELD, ChangeAddressForm, ConfirmForm, ResendForm, ResumeForm, SignUpForm
 from signup.journey import Journey, journey_load, notice_pop, notice_set
 from signup.pages import PageError, on_form, render_page
 from signup.password_policy import password_policy_current
-from signup.selectors import attribute_field_list_for_form, attribute_field_spec
+from signup.selectors import attribute_field_list_for_form, attribute_field_spec, configuration_revision_held
 
 logger = logging.getLogger(__name__)
 
@@ -44,19 +44,26 @@ def _remember_return_url(request: HttpRequest) -> None:
 class SignUpView(View):
     template_name = "signup/signup.html"
 
-    def _form(self, data: Any = None) -> SignUpForm:
+    def _form(self, data: Any = None, *, specs: Any = None, policy: Any = None) -> SignUpForm:
         return SignUpForm(
             data,
-            fields=attribute_field_list_for_form(),
-            password_policy=password_policy_current(),
+            fields=attribute_field_list_for_form() if specs is None else specs,
+            password_policy=policy or password_policy_current(),
             confirm_password=settings.SIGNUP_CONFIRM_PASSWORD,
             password_mode=settings.SIGNUP_PASSWORD,
         )
 
     def get(self, request: HttpRequest) -> HttpResponse:
         _remember_return_url(request)
-        form = self._form()
-        return render_page(request, self.template_name, {"form": form, "form_fingerprint": form.fingerprint()})
+        specs, policy = attribute_field_list_for_form(), password_policy_current()
+        if not page_cache.cacheable(request):
+            return render_page(request, self.template_name, {"form": self._form(specs=specs, policy=policy)})
+        key = page_cache.page_key((specs, policy, configuration_revision_held()))
+
+        def render(extra: dict[str, Any]) -> TemplateResponse:  # only when this process has not rendered it yet
+            return render_page(request, self.template_name, {"form": self._form(specs=specs, policy=policy), **extra})
+
+        return page_cache.serve(request, key, render)
 
     # `data` holds the cleaned password: keep it out of error reports, like the POST parameters.
     @method_decorator(sensitive_variables("data", "sign_up"))
@@ -225,12 +232,12 @@ class ResumeView(View):
                 captcha_token=request.POST.get(captcha.token_field()),
             )
         except errors.AlreadyConfirmed as error:
-            context = {
+            page = {
                 "form": form,
                 "confirmed": True,
                 "continue_url": services.signup_continue_url(session=request.session),
             }
-            return render_page(request, self.template_name, context, error)
+            return render_page(request, self.template_name, page, error)
         except errors.PortalError as error:
             on_form(form, error)
             return render_page(request, self.template_name, {"form": form}, error)

@@ -45,11 +45,12 @@ def clock(monkeypatch):
 def _fresh_clients_and_cache(monkeypatch) -> Iterator[list[float]]:
     """Every test starts with an empty cache, new Cognito clients, no pool or field copy in the process, and a uniform
     outcome that records the padding it asks for instead of sleeping (tests bound what the code asks, not time)."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from signup import pool, selectors, uniform
 
     cache.clear()
+    caches["fragments"].clear()
     cognito.reset_clients()
     pool.pool_cache_clear()
     selectors.attribute_field_cache_clear()

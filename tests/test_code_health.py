@@ -1,0 +1,48 @@
+"""Guard rails for the product code (portal/, signup/, localcognito/): no function longer than 40 lines, nothing
+rated D or worse by radon's cyclomatic complexity. Migrations are generated code and do not count."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from radon.complexity import cc_rank, cc_visit
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("portal", "signup", "localcognito")
+MAX_LINES = 40
+
+
+def product_files() -> list[Path]:
+    return sorted(
+        path for package in PACKAGES for path in (ROOT / package).rglob("*.py") if "migrations" not in path.parts
+    )
+
+
+def functions(tree: ast.AST) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def body_lines(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """Lines from the `def` to the last statement, without the docstring."""
+    first = function.body[0]
+    docstring = (
+        isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
+    )
+    start = function.body[1].lineno if docstring and len(function.body) > 1 else function.lineno
+    return (function.end_lineno or function.lineno) - start + 1
+
+
+@pytest.mark.parametrize("path", product_files(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_no_product_function_is_longer_than_forty_lines(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    too_long = [f"{f.name} ({body_lines(f)} lines)" for f in functions(tree) if body_lines(f) > MAX_LINES]
+    assert too_long == []
+
+
+@pytest.mark.parametrize("path", product_files(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_nothing_in_product_code_is_rated_d_or_worse(path):
+    blocks = cc_visit(path.read_text(encoding="utf-8"))
+    complex_ = [f"{block.name} ({cc_rank(block.complexity)}, {block.complexity})" for block in blocks]
+    assert [entry for entry in complex_ if entry.split("(")[1][0] in "DEF"] == []
