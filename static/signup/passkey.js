@@ -160,6 +160,9 @@
     } else if (name === "NotSupportedError") {
       say(texts.textUnsupported, "error");
       offerEnds();
+    } else if (name === "SecurityError") {
+      say(texts.textUnavailable, "error"); // this address is not on the passkey domain: trying again cannot help
+      offerEnds();
     } else if (name === "ServerError") {
       say(error.message || texts.textFailed, "error");
       if (!error.retry) {

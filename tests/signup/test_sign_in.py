@@ -449,6 +449,8 @@ def test_every_error_completing_the_registration_is_a_4xx_with_our_code(
 
     assert response.status_code == 400
     assert response.json() == {"ok": False, "code": code, "message": expected_message(code, language), "retry": retry}
+    if language != "en":
+        assert response.json()["message"] != expected_message(code, "en")  # translated, not left in English
     assert journey_load(client.session).passkey_offer is True  # the person may try again or leave
     leave(client, stubber)
 
