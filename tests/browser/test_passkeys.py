@@ -5,7 +5,7 @@ http://localhost:<port>, since an IP address is no valid RP id)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import boto3
@@ -303,3 +303,20 @@ def tab_to(page: Any, element_id: str, limit: int = 30) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"#{element_id} cannot be reached with the Tab key")
+
+
+def test_on_an_address_outside_the_relying_party_the_page_says_so_and_leaves_only_continue(
+    passkey_portal, page, authenticator
+):
+    # 127.0.0.1 is the same server, but no WebAuthn relying party: the browser refuses (SecurityError).
+    on_ip = replace(passkey_portal, url=passkey_portal.url.replace("localhost", "127.0.0.1"))
+    sign_up_and_confirm(page, on_ip, unique_username())
+
+    page.get_by_role("button", name="Create a passkey").click()
+
+    expect(page.get_by_role("status")).to_have_text(
+        "Passkeys cannot be created on this page. You can continue without one."
+    )
+    expect(page.locator("#passkey-create")).to_be_hidden()
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(f"{on_ip.url}/signup/done/")
