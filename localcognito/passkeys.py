@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from webauthn import generate_registration_options, options_to_json, verify_registration_response
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url, parse_attestation_object, parse_client_data_json
-from webauthn.helpers.exceptions import InvalidRegistrationResponse
+from webauthn.helpers.exceptions import InvalidJSONStructure, WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     PublicKeyCredentialDescriptor,
@@ -200,7 +200,9 @@ class PasskeyStore:
                 expected_origin=origin,  # already checked against the RP id's allowed origins
                 require_user_verification=config.get("UserVerification") == "required",
             )
-        except InvalidRegistrationResponse as error:
+        except InvalidJSONStructure as error:
+            raise CognitoError("InvalidParameterException", "The credential is malformed.") from error
+        except WebAuthnException as error:  # a bad attestation, or a key type or algorithm the library refuses
             raise CognitoError("WebAuthnCredentialNotSupportedException", str(error)) from error
         credential_id = bytes_to_base64url(verified.credential_id)
         if any(c.credential_id == credential_id for c in self.credentials if c.pool_id == pool.id):

@@ -40,6 +40,7 @@ _PASSKEY_ERRORS: dict[str, type[errors.PortalError]] = {
     "WebAuthnNotEnabledException": errors.PasskeysNotEnabled,
     "WebAuthnConfigurationMissingException": errors.PasskeysNotConfigured,
     "LimitExceededException": errors.PasskeyLimitExceeded,
+    "InvalidParameterException": errors.PasskeyInvalidCredential,
     "NotAuthorizedException": errors.PasskeySignInExpired,
     "PasswordResetRequiredException": errors.PasskeySignInExpired,
 }
@@ -70,9 +71,9 @@ _OPERATION_ERRORS: dict[str, dict[str, type[errors.PortalError]]] = {
     "start_web_authn_registration": _PASSKEY_ERRORS,
     "complete_web_authn_registration": _PASSKEY_ERRORS,
     "revoke_token": {
-        "UnauthorizedException": errors.CognitoMisconfigured,
-        "UnsupportedTokenTypeException": errors.CognitoMisconfigured,
-        "UnsupportedOperationException": errors.CognitoMisconfigured,
+        "UnauthorizedException": errors.TokenNotRevoked,
+        "UnsupportedTokenTypeException": errors.TokenNotRevoked,
+        "UnsupportedOperationException": errors.TokenNotRevoked,
     },
 }
 

@@ -180,6 +180,13 @@ class SignInNotCompleted(PortalError):
     message = _("Your account is ready. Sign in to continue.")
 
 
+class TokenNotRevoked(PortalError):
+    """RevokeToken refused (revocation off for the client, a wrong secret): the token expires by itself. Not an
+    outage, so it never opens the circuit breaker; logged for the operator, never shown."""
+
+    code = "token_not_revoked"
+
+
 class PasskeyError(PortalError):
     code = "passkey_error"
     message = _("We could not save your passkey. Your account is ready; you can add a passkey later.")

@@ -11,6 +11,7 @@ import json
 import logging
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -28,8 +29,29 @@ logger = logging.getLogger(__name__)
 CREDENTIAL_MAX_BYTES = 64 * 1024
 
 
-def _json_error(error: errors.PortalError, status: int = 400) -> JsonResponse:
-    return JsonResponse({"ok": False, "code": error.code, "message": str(error.message)}, status=status)
+#: Failures that trying again cannot mend: the page then offers only "Continue".
+_FINAL = (
+    errors.PasskeySignInExpired,
+    errors.PasskeysNotEnabled,
+    errors.PasskeysNotConfigured,
+    errors.PasskeyLimitExceeded,
+    errors.PasskeyRelyingPartyMismatch,
+    errors.PasskeyOriginNotAllowed,
+    errors.PasskeyClientMismatch,
+)
+
+
+def _json_error(error: errors.PortalError, *, passkey_status: int) -> JsonResponse:
+    """Our error as the page's script reads it: a stable code, a translated message, whether to offer a retry.
+
+    Any other failure (Cognito unavailable, throttled) still says "the account is ready": the sign-up succeeded.
+    """
+    if isinstance(error, errors.PasskeyError):
+        message, status = error.message, passkey_status
+    else:
+        message, status = errors.PasskeyError.message, error.status if error.status >= 400 else 503
+    payload = {"ok": False, "code": error.code, "message": str(message), "retry": not isinstance(error, _FINAL)}
+    return JsonResponse(payload, status=status)
 
 
 def _credential(request: HttpRequest) -> dict[str, Any]:
@@ -72,7 +94,7 @@ class PasskeyOptionsView(View):
         try:
             options = sign_in.passkey_creation_options(session=request.session)
         except errors.PortalError as error:
-            return _json_error(error, status=409 if isinstance(error, errors.PasskeyError) else 503)
+            return _json_error(error, passkey_status=409)
         return JsonResponse({"ok": True, "options": options})
 
 
@@ -84,8 +106,10 @@ class PasskeyRegisterView(View):
         try:
             sign_in.passkey_register(session=request.session, credential=_credential(request))
         except errors.PortalError as error:
-            return _json_error(error, status=400 if isinstance(error, errors.PasskeyError) else 503)
-        return JsonResponse({"ok": True, "message": _("Your passkey is saved."), "next": reverse("signup:done")})
+            return _json_error(error, passkey_status=400)
+        saved = _("Your passkey is saved.")
+        messages.success(request, saved)  # the done page says it again, for whoever missed the announcement
+        return JsonResponse({"ok": True, "message": saved, "next": reverse("signup:done")})
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -297,6 +297,7 @@ def signup_change_address(*, session: SessionBase, address: str, context: Reques
 
 def signup_restart(*, session: SessionBase) -> None:
     """Forget the sign-up in progress ("wrong address? start again"). The account in Cognito is left as it is."""
+    sign_in.passkey_step_tokens_revoke(session)
     journey_clear(session)
     sign_up_timed_out_forget(session)
     logger.info("signup.restart")

@@ -44,6 +44,7 @@ def _pool_allows_passkeys() -> bool:
 def after_confirm(*, session: SessionBase, journey: Journey, context: RequestContext) -> Journey:
     """Sign in with the confirmation's Session when configured; the journey says whether a passkey is offered."""
     signed_out = replace(journey, cognito_session="", passkey_offer=False)
+    passkey_step_tokens_revoke(session)  # an earlier journey's in this browser session, never left behind
     if not sign_in_enabled():
         return signed_out
     if not journey.cognito_session:
@@ -57,9 +58,11 @@ def after_confirm(*, session: SessionBase, journey: Journey, context: RequestCon
         logger.info("signup.sign_in outcome=skipped reason=%s user_sub=%s", error.code, journey.user_sub or "-")
         return signed_out
     logger.info("signup.sign_in outcome=success user_sub=%s", journey.user_sub or "-")
-    if passkeys_enabled() and _pool_allows_passkeys():
-        tokens_save(session, tokens)
-        return replace(signed_out, passkey_offer=True)
+    if passkeys_enabled():
+        if _pool_allows_passkeys():
+            tokens_save(session, tokens)
+            return replace(signed_out, passkey_offer=True)
+        logger.info("signup.passkey outcome=not_offered reason=pool_without_web_authn")
     _revoke(tokens)
     return signed_out
 
@@ -84,15 +87,20 @@ def passkey_register(*, session: SessionBase, credential: Mapping[str, Any]) -> 
 
 def passkey_step_end(*, session: SessionBase) -> Journey:
     """ "Not now", a failure the person gave up on, or success: drop the tokens, revoke, go on to the done page."""
-    tokens = tokens_drop(session)
-    if tokens is not None:
-        _revoke(tokens)
+    passkey_step_tokens_revoke(session)
     journey = journey_load(session)
     if journey is None:
         raise errors.NoSignUpInProgress()
     ended = replace(journey, passkey_offer=False)
     journey_save(session, ended)
     return ended
+
+
+def passkey_step_tokens_revoke(session: SessionBase) -> None:
+    """Drop the sign-in's tokens from the session, if any, and revoke the refresh token."""
+    tokens = tokens_drop(session)
+    if tokens is not None:
+        _revoke(tokens)
 
 
 def _tokens_for_offer(session: SessionBase) -> cognito.Tokens:

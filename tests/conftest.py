@@ -142,3 +142,33 @@ def admin_cognito(local_pool):
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
+
+
+@pytest.fixture(scope="session")
+def local_passkey_pool(local_cognito_server):
+    """A pool set up for passkeys: WEB_AUTHN among the first factors, relying party "localhost"."""
+    return local_cognito_server.provision(
+        attributes=["email"],
+        client_secret=True,
+        name="portal-tests-passkeys",
+        first_auth_factors=("PASSWORD", "WEB_AUTHN"),
+        webauthn_relying_party_id="localhost",
+    )
+
+
+@pytest.fixture
+def local_passkey_cognito(local_cognito_server, local_passkey_pool, settings, monkeypatch):
+    """The portal on the passkey pool with SIGNUP_PASSKEYS=offer, pointed at it as `local_cognito` does."""
+    settings.COGNITO_USER_POOL_ID = local_passkey_pool.user_pool_id
+    settings.COGNITO_REGION = local_passkey_pool.region
+    settings.COGNITO_CLIENT_ID = local_passkey_pool.client_id
+    settings.COGNITO_CLIENT_SECRET = local_passkey_pool.client_secret
+    settings.SIGNUP_PASSKEYS = "offer"
+    settings.SIGNUP_SIGN_IN_AFTER_CONFIRM = True
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", local_passkey_pool.endpoint_url)
+    monkeypatch.delenv("LOCALCOGNITO_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    cognito.reset_clients()
+    local_cognito_server.clear_requests()
+    return local_cognito_server

@@ -132,3 +132,15 @@ def test_reset_local_cognito_deletes_the_state_first(no_server: dict[str, Any], 
 
     assert no_server["state"] == state
     assert no_server["state_existed"] is False
+
+
+def test_with_passkeys_the_first_screen_says_to_open_localhost(
+    no_server: dict[str, Any], settings: Any, tmp_path: Path
+) -> None:
+    settings.SIGNUP_PASSKEYS = "offer"
+    settings.SIGNUP_PUBLIC_ORIGIN = "http://localhost:8000"
+    out = io.StringIO()
+
+    call_command("runserver", "127.0.0.1:8731", stdout=out)
+
+    assert "Passkeys: open http://localhost:8731/signup/" in out.getvalue()

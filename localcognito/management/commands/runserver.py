@@ -15,7 +15,7 @@ from django.contrib.staticfiles.management.commands.runserver import Command as 
 from django.core.management.base import CommandParser
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
-from localcognito.embedded import start_embedded_cognito, state_path
+from localcognito.embedded import pool_options_from_settings, start_embedded_cognito, state_path
 from localcognito.emulator import PoolConfig
 
 
@@ -44,9 +44,18 @@ class Command(StaticfilesRunserverCommand):
         address = options.get("addrport") or f"{self.default_addr}:{self.default_port}"
         if ":" not in address:
             address = f"{self.default_addr}:{address}"
+        lines = [f"Sign-up portal: http://{address}/signup/  (admin: http://{address}/admin/)"]
+        relying_party = pool_options_from_settings()["webauthn_relying_party_id"]
+        if relying_party == "localhost":
+            port = address.rsplit(":", 1)[-1]
+            lines.append(f"Passkeys: open http://localhost:{port}/signup/ (browsers make none for an IP address)")
+        elif relying_party:
+            lines.append(
+                f"Passkeys: relying party {relying_party}; the portal must be served on https://{relying_party}"
+            )
         return "\n".join(
             [
-                f"Sign-up portal: http://{address}/signup/  (admin: http://{address}/admin/)",
+                *lines,
                 f"Local Cognito: user pool {pool.user_pool_id}, app client {pool.client_id}, at {pool.endpoint_url}",
                 "Confirmation codes and links are printed in this terminal.",
                 f"State: {state_path()} (start afresh with scripts/run --reset)",
