@@ -134,7 +134,7 @@ def use_local_pool(local_cognito, settings):
     """Point the portal at another pool of the embedded local Cognito, provisioned (or found by name and updated)
     with `provision()`'s options: `use_local_pool("portal-tests-link", default_email_option="CONFIRM_WITH_LINK")`."""
 
-    def use(name: str, **options):
+    def use(name: str, **options: object) -> object:
         pool = local_cognito.provision(attributes=["email"], client_secret=True, name=name, **options)
         settings.COGNITO_USER_POOL_ID = pool.user_pool_id
         settings.COGNITO_CLIENT_ID = pool.client_id
