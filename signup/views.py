@@ -204,7 +204,10 @@ class ChangeAddressView(View):
                 on_form(form, error)
                 return _confirm_page(request, journey, error=error, change_form=form)
             return _after_post(request, journey, error)
-        messages.success(request, _("We changed the address and sent a new code there."))
+        if services.signup_confirmation_kind(journey=changed) == "link":
+            messages.success(request, _("We changed the address and sent a new link there."))
+        else:
+            messages.success(request, _("We changed the address and sent a new code there."))
         return _next_step(changed)
 
 

@@ -242,6 +242,21 @@ def test_after_following_the_link_a_new_link_finds_the_account_confirmed_and_con
     assert (link["href"], link["text"]) == ("http://localhost:8000/app", "Continue")
 
 
+def test_changing_the_address_on_a_link_page_sends_a_new_link_there(client, local_cognito, link_pool, admin_cognito):
+    username = unique_username()
+    sign_up(client, username)
+    assertContains(client.get("/signup/confirm/"), "Change the address and send a new link")
+
+    response = client.post("/signup/confirm/address/", {"address": "dora@test.org"}, follow=True)
+
+    assertContains(response, "We changed the address and sent a new link there.")
+    assertContains(response, 'We sent a link by email to <bdi dir="ltr">d***@t***</bdi>.')
+    delivered = local_cognito.outbox[-1]
+    assert (delivered.username, delivered.destination) == (username, "d***@t***")
+    assert follow(delivered.link) == 200
+    assert status_of(admin_cognito, link_pool, username) == "CONFIRMED"
+
+
 def test_start_again_on_a_link_page_goes_back_to_the_form(client, link_pool):
     sign_up(client, unique_username())
 
