@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
-from signup import field_config, field_rules, pool, pool_checks, preview
+from signup import field_config, field_rules, pool, pool_checks, preview, return_urls
 from signup.forms import SignUpForm
 from signup.models import AttributeField
 from signup.selectors import FieldSpec, attribute_field_list_for_form
@@ -207,5 +207,6 @@ class AttributeFieldAdmin(admin.ModelAdmin):
             "include_disabled": include_disabled,
             "changelist_url": reverse("admin:signup_attributefield_changelist"),
             "preview_url": reverse("admin:signup_attributefield_preview"),
+            "return_urls": return_urls.configuration(),
         }
         return TemplateResponse(request, "signup/preview.html", context)

@@ -253,6 +253,21 @@ class CognitoMisconfigured(ServiceUnavailable):
     code = "cognito_misconfigured"
 
 
+class PasswordlessNotEnabled(ServiceUnavailable):
+    """SIGNUP_PASSWORD=none, and the pool refused a sign-up without a password. An operator must act (the system
+    check and the admin say what to change)."""
+
+    code = "passwordless_not_enabled"
+
+
+class PasswordNeeded(PortalError):
+    """SIGNUP_PASSWORD=optional, the password left empty, and the pool refused a sign-up without one."""
+
+    code = "password_needed"
+    message = _("Choose a password: this account cannot be created without one.")
+    field = "password"
+
+
 class CognitoTriggerFailed(ServiceUnavailable):
     """A Lambda trigger or an SMS/email role is broken."""
 

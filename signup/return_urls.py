@@ -6,13 +6,16 @@ path starts with the entry's path (at a segment boundary). Everything else is dr
 and nothing of it echoed anywhere: no page and no Location header ever carries a URL that did not match.
 
 Parsing is strict on purpose, refusing what browsers and parsers disagree about: backslashes, whitespace and control
-characters, user info (`app.example.com@evil.example`), percent-encoded or non-ASCII host names (unless their IDNA
-form is allowed), dot segments, scheme-relative (`//evil.example`) and scheme-only (`https:evil.example`) forms.
+characters (ASCII or Unicode, bidirectional overrides included), user info (`app.example.com@evil.example`),
+percent-encoded or non-ASCII host names (unless their IDNA form is allowed), dot segments and encoded slashes in the
+path, scheme-relative (`//evil.example`) and scheme-only (`https:evil.example`) forms, and anything Python's own
+parser refuses (an unclosed `[`, a host that NFKC-normalises into a separator).
 """
 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit, urlunsplit
@@ -48,25 +51,40 @@ def _ascii_host(host: str) -> str:
         raise Refused("invalid_host") from None
 
 
-def _parse(url: str) -> tuple[_Origin, SplitResult]:
+def _forbidden(char: str) -> bool:
+    # Whitespace, control and format characters (Unicode categories Z and C: U+2028, U+200B, U+202E...) and "\\".
+    return char <= " " or char == "\\" or (char >= "\x7f" and unicodedata.category(char)[0] in "CZ")
+
+
+def _split(url: str) -> SplitResult:
     if len(url) > MAX_LENGTH:
         raise Refused("too_long")
-    if any(char <= " " or char == "\x7f" or char == "\\" for char in url):
+    if any(_forbidden(char) for char in url):
         raise Refused("forbidden_characters")
-    parts = urlsplit(url)
+    try:
+        return urlsplit(url)
+    except ValueError:  # "Invalid IPv6 URL", a netloc that NFKC-normalises into "/", "?", "#" or "@"
+        raise Refused("malformed") from None
+
+
+def _parse(url: str) -> tuple[_Origin, SplitResult]:
+    parts = _split(url)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         raise Refused("scheme")
     if not parts.netloc or "@" in parts.netloc or not parts.hostname:
         raise Refused("authority")
     try:
-        port = parts.port or _DEFAULT_PORTS[scheme]
+        port = parts.port
     except ValueError:
         raise Refused("port") from None
     path = parts.path or "/"
     if any(segment in (".", "..") for segment in path.split("/")) or "%2e" in path.lower():
         raise Refused("dot_segments")
-    return _Origin(scheme, _ascii_host(parts.hostname), port, path), parts
+    if "%2f" in path.lower() or "%5c" in path.lower():
+        raise Refused("encoded_separator")  # a server that decodes them first would see other segments
+    origin = _Origin(scheme, _ascii_host(parts.hostname), _DEFAULT_PORTS[scheme] if port is None else port, path)
+    return origin, parts
 
 
 def _matches(candidate: _Origin, entry: _Origin) -> bool:
@@ -112,3 +130,25 @@ def entry_problem(entry: str) -> str | None:
     except Refused as refusal:
         return str(refusal)
     return None
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """Where "Continue" may go and goes by default, as the admin preview shows it."""
+
+    entries: tuple[str, ...]
+    #: The app client's CallbackURLs; None when DescribeUserPoolClient cannot be read.
+    callback_urls: tuple[str, ...] | None
+    default: str
+    app_name: str
+
+
+def configuration() -> Configuration:
+    client = pool.user_pool_client_description()
+    callback_urls = None if client is None else tuple(str(url) for url in client.get("CallbackURLs") or [])
+    return Configuration(
+        entries=tuple(settings.SIGNUP_RETURN_URLS),
+        callback_urls=callback_urls,
+        default=settings.SIGNUP_DEFAULT_RETURN_URL,
+        app_name=settings.SIGNUP_APP_NAME,
+    )

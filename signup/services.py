@@ -76,12 +76,32 @@ def signup_register(
         raise
     except errors.UsernameExists:
         return _username_taken(session=session, username=request.username, context=context, started=started)
+    except (errors.InvalidParameter, errors.InvalidPassword) as error:
+        if request.password is None and _refused_for_lack_of_password(error):
+            raise _without_password_refused() from error
+        raise
     uniform.observe("sign_up", time.monotonic() - started)
     _risk_data_note(context, user_sub=result.user_sub)
     journey = _registered(session=session, result=result, username=request.username, contacts=contacts)
     if uniform.enabled():
         uniform.pad(elapsed=time.monotonic() - started)
     return journey
+
+
+def _refused_for_lack_of_password(error: errors.PortalError) -> bool:
+    """Cognito refused a SignUp without Password because the pool needs one (its message names the password)."""
+    if isinstance(error, errors.InvalidPassword):
+        return True
+    return type(error) is errors.InvalidParameter and "password" in error.detail.lower()
+
+
+def _without_password_refused() -> errors.PortalError:
+    logger.warning(
+        "signup.register outcome=password_needed mode=%s: the pool does not allow sign-up without a password "
+        "(see the system check signup.W021)",
+        settings.SIGNUP_PASSWORD,
+    )
+    return errors.PasswordNeeded() if settings.SIGNUP_PASSWORD == "optional" else errors.PasswordlessNotEnabled()
 
 
 def _risk_data_note(context: RequestContext, *, user_sub: str) -> None:

@@ -110,18 +110,28 @@ def _confirm_page(
     if error is None and request.method == "GET" and (code := notice_pop(request.session)):
         error = errors.error_for_code(code)
     can_change = services.signup_can_change_address(journey=journey)
+    confirmation = services.signup_confirmation_kind(journey=journey)
     context = {
         "journey": journey,
         "form": form or ConfirmForm(),
         "resend_wait": services.signup_resend_wait(journey=journey),
-        "confirmation": services.signup_confirmation_kind(journey=journey),
+        "confirmation": confirmation,
         "can_change_address": can_change,
         "change_form": change_form or (_change_form(journey) if can_change else None),
-        "page_error": PageError.of(error, say_how_long=not isinstance(error, errors.ResendCooldown)) if error else None,
+        "page_error": _page_error(error, link=confirmation == "link") if error else None,
         "continue_url": services.signup_continue_url(session=request.session),
         "uniform_outcome": settings.SIGNUP_UNIFORM_OUTCOME,
     }
     return render_page(request, "signup/confirm.html", context, error)
+
+
+def _page_error(error: errors.PortalError, *, link: bool) -> PageError:
+    if not isinstance(error, errors.ResendCooldown):
+        return PageError.of(error)
+    # The countdown next to the button says how long: the summary does not repeat it.
+    if link:
+        return PageError(code=error.code, message=_("Please wait before asking for another link."))
+    return PageError.of(error, say_how_long=False)
 
 
 def _after_post(request: HttpRequest, journey: Journey, error: errors.PortalError) -> HttpResponseBase:
@@ -180,7 +190,8 @@ class ResendView(View):
         except errors.PortalError as error:
             return _after_post(request, journey, error)
         if not resent.confirmed:
-            messages.success(request, _("We sent you a new code."))
+            link = services.signup_confirmation_kind(journey=resent) == "link"
+            messages.success(request, _("We sent you a new link.") if link else _("We sent you a new code."))
         return _next_step(resent)
 
 
@@ -207,7 +218,10 @@ class ChangeAddressView(View):
                 on_form(form, error)
                 return _confirm_page(request, journey, error=error, change_form=form)
             return _after_post(request, journey, error)
-        messages.success(request, _("We changed the address and sent a new code there."))
+        if services.signup_confirmation_kind(journey=changed) == "link":
+            messages.success(request, _("We changed the address and sent a new link there."))
+        else:
+            messages.success(request, _("We changed the address and sent a new code there."))
         return _next_step(changed)
 
 

@@ -131,6 +131,22 @@ def local_cognito(local_cognito_server, local_pool, settings, monkeypatch):
 
 
 @pytest.fixture
+def use_local_pool(local_cognito, settings):
+    """Point the portal at another pool of the embedded local Cognito, provisioned (or found by name and updated)
+    with `provision()`'s options: `use_local_pool("portal-tests-link", default_email_option="CONFIRM_WITH_LINK")`."""
+
+    def use(name: str, **options: object) -> object:
+        pool = local_cognito.provision(attributes=["email"], client_secret=True, name=name, **options)
+        settings.COGNITO_USER_POOL_ID = pool.user_pool_id
+        settings.COGNITO_CLIENT_ID = pool.client_id
+        settings.COGNITO_CLIENT_SECRET = pool.client_secret
+        cognito.reset_clients()
+        return pool
+
+    return use
+
+
+@pytest.fixture
 def admin_cognito(local_pool):
     """A boto3 client for test assertions against the emulator (admin_get_user and the like)."""
     import boto3

@@ -10,6 +10,7 @@ import socket
 import threading
 import uuid
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -173,3 +174,64 @@ def captcha_on(
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"] = captcha.csp_directives(policy["DIRECTIVES"], provider, script_url=stand_in.script_url)
     settings.CONTENT_SECURITY_POLICY = policy
+
+
+EMAIL_DELIVERY = {"Destination": "a***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+SMS_DELIVERY = {"Destination": "+*******0123", "DeliveryMedium": "SMS", "AttributeName": "phone_number"}
+
+
+def expect_confirm(stubber: Stubber, code: str = "123456") -> None:
+    """Queue the ConfirmSignUp alice's browser makes from 127.0.0.1 with `code`."""
+    stubber.add_response(
+        "confirm_sign_up",
+        {},
+        expected_params={
+            "ClientId": CLIENT_ID,
+            "SecretHash": ANY,
+            "Username": "alice",
+            "ConfirmationCode": code,
+            "ForceAliasCreation": False,
+            "UserContextData": {"IpAddress": "127.0.0.1"},
+        },
+    )
+
+
+def expect_resend(stubber: Stubber, delivery: dict[str, str] | None = None) -> None:
+    """Queue the ResendConfirmationCode alice's browser makes from 127.0.0.1; the new code goes to `delivery`."""
+    stubber.add_response(
+        "resend_confirmation_code",
+        {"CodeDeliveryDetails": delivery or EMAIL_DELIVERY},
+        expected_params={
+            "ClientId": CLIENT_ID,
+            "SecretHash": ANY,
+            "Username": "alice",
+            "UserContextData": {"IpAddress": "127.0.0.1"},
+        },
+    )
+
+
+class _ContinueLinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, str] | None = None
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "a" and values.get("id") == "continue-link":
+            self.found, self._inside = {**values, "text": ""}, True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside and self.found is not None:
+            self.found["text"] += data
+
+
+def continue_link(content: bytes | str) -> dict[str, str] | None:
+    """The page's "Continue" link as a browser reads it: its attributes (href unescaped) and its text, or None."""
+    parser = _ContinueLinkParser()
+    parser.feed(content.decode() if isinstance(content, bytes) else content)
+    return parser.found
