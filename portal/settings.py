@@ -186,10 +186,10 @@ CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if not SECURE_SSL_REDIRECT and not DEBUG:
-    # W008: the operator turned the redirect off because the load balancer redirects HTTP to HTTPS (checklist C9).
+    # W008: the operator turned the redirect off because the load balancer redirects HTTP to HTTPS.
     SILENCED_SYSTEM_CHECKS.append("security.W008")
 if not SECURE_HSTS_PRELOAD:
-    # W021: preloading is a one-way commitment for the whole domain; HSTS itself (C4) is on. Opt in explicitly.
+    # W021: preloading is a one-way commitment for the whole domain; HSTS itself is on. Opt in explicitly.
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # COGNITO

@@ -1,4 +1,4 @@
-"""A small circuit breaker for the public Cognito calls (checklist D3: fail fast when Cognito is down).
+"""A small circuit breaker for the public Cognito calls: fail fast when Cognito is down.
 
 After `failures` consecutive "service unavailable" outcomes (refused, timed out, 5xx, malformed replies,
 misconfiguration) the circuit opens: for `reset_after` seconds calls fail at once with errors.CognitoCircuitOpen

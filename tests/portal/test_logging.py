@@ -1,4 +1,4 @@
-"""Logs (checklist F1, F2): no secrets and no PII in any record, a request id on every line, one JSON object per
+"""Logs: no secrets and no PII in any record, a request id on every line, one JSON object per
 line with DJANGO_LOG_FORMAT=json, and the UserSub as the only user identifier."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The portal's URLs plus one view that fails, to see the last-resort 500 page (checklist F3)."""
+"""The portal's URLs plus one view that fails, to see the last-resort 500 page."""
 
 from django.urls import path
 

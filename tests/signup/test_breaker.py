@@ -1,4 +1,4 @@
-"""The circuit breaker in front of the public Cognito calls (checklist D3): after repeated failures it fails fast
+"""The circuit breaker in front of the public Cognito calls: after repeated failures it fails fast
 with a 503 and Retry-After, without calling Cognito; business errors never open it."""
 
 from __future__ import annotations

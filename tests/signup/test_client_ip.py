@@ -1,4 +1,4 @@
-"""client_ip(): one helper for UserContextData.IpAddress, rate limits and logs (security checklist E1)."""
+"""client_ip(): one helper for UserContextData.IpAddress, rate limits and logs."""
 
 from __future__ import annotations
 

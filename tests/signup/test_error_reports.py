@@ -1,5 +1,5 @@
 """Django's error reports (e-mailed to ADMINS, or shown with DEBUG) must not carry the password, the secret hash or
-the client secret (checklist F1, gotcha 3: sensitive_post_parameters on the views, sensitive_variables in the
+the client secret (sensitive_post_parameters on the views, sensitive_variables in the
 gateway and the services)."""
 
 from __future__ import annotations

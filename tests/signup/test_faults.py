@@ -1,4 +1,4 @@
-"""A failing Cognito (checklist D1, D2, D3, D5): loopback HTTP servers stand in for Cognito's endpoint and fail in
+"""A failing Cognito: loopback HTTP servers stand in for Cognito's endpoint and fail in
 each way a real network and service can. Every case ends in a friendly page (503, or 429 when throttled) with
 Retry-After, within the timeout plus a second, with the typed values kept (not the password), and exactly one
 SignUp reaching the stand-in per submission (SignUp is not idempotent: no automatic retry).

@@ -1,4 +1,4 @@
-"""Property tests over every form, posted through Django's test client (checklist B5): whatever arrives, the answer
+"""Property tests over every form, posted through Django's test client: whatever arrives, the answer
 is never a 500; input that fails local validation never reaches Cognito, and input that passes reaches it exactly
 once, with parameters botocore's model accepts (the Stubber checks every call against it).
 

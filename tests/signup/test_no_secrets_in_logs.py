@@ -1,5 +1,5 @@
 """A whole sign-up with every logger at DEBUG: the password and the secret hash appear in no log record
-(security checklist F1; botocore logs request parameters at DEBUG, so its loggers must stay at WARNING)."""
+(botocore logs request parameters at DEBUG, so its loggers must stay at WARNING)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rate limits and the honeypot (checklist B6): separate buckets per client IP and per username, counted in the
+"""Rate limits and the honeypot: separate buckets per client IP and per username, counted in the
 real (local-memory) cache, a 429 page with Retry-After, and no Cognito call once over a limit."""
 
 from __future__ import annotations
