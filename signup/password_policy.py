@@ -11,14 +11,16 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
-from django_stubs_ext import StrOrPromise
 
 from signup import pool
+
+if TYPE_CHECKING:  # the stubs are a development dependency
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
