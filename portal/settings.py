@@ -140,7 +140,20 @@ AUTH_PASSWORD_VALIDATORS = [
 # INTERNATIONALISATION
 LANGUAGE_CODE = "en"
 # Each language is named in itself, as the language switcher shows it.
-LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+    ("nl", "Nederlands"),
+    ("pt-br", "Português (Brasil)"),
+    ("pl", "Polski"),
+    ("ja", "日本語"),
+    ("zh-hans", "简体中文"),
+    ("ko", "한국어"),
+    ("ar", "العربية"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
