@@ -4,6 +4,7 @@ rated D or worse by radon's cyclomatic complexity. Migrations are generated code
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,24 @@ def test_nothing_in_product_code_is_rated_d_or_worse(path):
     blocks = cc_visit(path.read_text(encoding="utf-8"))
     complex_ = [f"{block.name} ({cc_rank(block.complexity)}, {block.complexity})" for block in blocks]
     assert [entry for entry in complex_ if entry.split("(")[1][0] in "DEF"] == []
+
+
+def module_map() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## Where the code lives")
+    return readme[start : readme.index("\n## ", start + 1)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [path for path in product_files() if path.name != "__init__.py" and "localcognito" not in path.parts],
+    ids=lambda path: str(path.relative_to(ROOT)),
+)
+def test_the_readme_module_map_names_every_product_module(path):
+    """A newcomer finds each module's one job in the README; localcognito/ is described as a whole."""
+    assert f"`{path.relative_to(ROOT).as_posix()}`" in module_map()
+
+
+def test_every_module_the_readme_names_exists():
+    named = re.findall(r"`((?:portal|signup|localcognito|bench|templates|static|tests)/[^`]*)`", module_map())
+    assert [name for name in named if not (ROOT / name).exists()] == []
