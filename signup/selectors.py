@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import DatabaseError
@@ -62,7 +62,10 @@ class FieldSpec:
     destination: str = "user_attributes"
     phone_region: str = ""
     allowed_countries: tuple[str, ...] = ()
-    translations: tuple[FieldTexts, ...] = ()  # one per language the admin gave texts in, never the default's
+    # One per language the admin gave texts in, never the default's. Left out of repr: the page cache builds its key
+    # from repr on every request (signup.page_cache), where all languages' texts tripled the cost with 5 fields in 11
+    # languages; the key has the configuration revision, which every translation write raises.
+    translations: tuple[FieldTexts, ...] = field(default=(), repr=False)
 
     def texts_in(self, language: str | None) -> FieldTexts:
         """The texts given for `language` (or its base language: "de" for "de-at"); empty ones where none are."""
@@ -112,7 +115,7 @@ _held_lock = threading.Lock()
 
 def _load(revision: int) -> _Held:
     fields = AttributeField.objects.filter(enabled=True).order_by("position", "id").prefetch_related("translations")
-    return _Held(revision, tuple(FieldSpec.from_model(field) for field in fields))
+    return _Held(revision, tuple(FieldSpec.from_model(row) for row in fields))
 
 
 def attribute_field_list_active() -> tuple[FieldSpec, ...]:
