@@ -14,6 +14,7 @@ from django.forms.models import construct_instance
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from signup import field_config, field_rules, pool, pool_checks, preview, return_urls
 from signup.forms import SignUpForm
-from signup.models import AttributeField
+from signup.models import AttributeField, AttributeFieldTranslation
 from signup.selectors import FieldSpec, attribute_field_list_for_form
 
 POOL_UNREADABLE = gettext_lazy(
@@ -67,9 +68,20 @@ def _rules_for(request: HttpRequest) -> field_rules.PoolRules | None:
     return request.signup_pool_rules  # type: ignore[attr-defined]
 
 
+class AttributeFieldTranslationInline(admin.TabularInline):
+    """The field's texts in other languages; saving or deleting one raises the configuration revision like a field
+    write (signup.selectors)."""
+
+    model = AttributeFieldTranslation
+    fields = ("language", "label", "help_text", "placeholder")
+    extra = 1
+    verbose_name_plural = gettext_lazy("Texts in other languages (empty: the texts above are shown)")
+
+
 @admin.register(AttributeField)
 class AttributeFieldAdmin(admin.ModelAdmin):
     form = AttributeFieldAdminForm
+    inlines = (AttributeFieldTranslationInline,)
     list_display = ("label", "attribute_name", "input_type", "destination", "required", "enabled", "position")
     list_editable = ("required", "enabled", "position")
     list_filter = ("enabled", "required", "input_type", "destination")
@@ -183,11 +195,17 @@ class AttributeFieldAdmin(admin.ModelAdmin):
     def preview_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             return HttpResponseRedirect(reverse("admin:index"))
+        language = preview.preview_language(request.GET.get("language"))
+        # The whole page in the chosen language, as a user with that language sees it (rendered before leaving).
+        with translation.override(language):
+            response = TemplateResponse(request, "signup/preview.html", self._preview_context(request, language))
+            return response.render()
+
+    def _preview_context(self, request: HttpRequest, language: str) -> dict[str, Any]:
         include_disabled = request.GET.get("disabled") == "1"
         if include_disabled:
-            specs: tuple[FieldSpec, ...] = tuple(
-                FieldSpec.from_model(field) for field in AttributeField.objects.order_by("position", "id")
-            )
+            fields = AttributeField.objects.order_by("position", "id").prefetch_related("translations")
+            specs: tuple[FieldSpec, ...] = tuple(FieldSpec.from_model(field) for field in fields)
         else:
             specs = attribute_field_list_for_form()  # exactly what the live form is built from
         options: dict[str, Any] = {"fields": specs, "password_mode": settings.SIGNUP_PASSWORD}
@@ -199,14 +217,15 @@ class AttributeFieldAdmin(admin.ModelAdmin):
             shown = SignUpForm(**options)
             form = SignUpForm(preview.sample_data(specs), **options)
         request_json = preview.preview_request_json(form, request) if form.is_valid() else ""
-        context = {
+        return {
             "form": shown,
             "form_action": request.get_full_path(),
             "request_json": request_json,
             "sample_errors": form.errors if request.method != "POST" and not form.is_valid() else None,
             "include_disabled": include_disabled,
+            "preview_language": language,
+            "preview_languages": preview.language_links(request, language),
             "changelist_url": reverse("admin:signup_attributefield_changelist"),
             "preview_url": reverse("admin:signup_attributefield_preview"),
             "return_urls": return_urls.configuration(),
         }
-        return TemplateResponse(request, "signup/preview.html", context)

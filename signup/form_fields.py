@@ -14,6 +14,7 @@ import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.validators import EmailValidator, URLValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from signup.models import InputType, default_autocomplete
@@ -226,16 +227,17 @@ _IMPLIED_TYPES: dict[tuple[str, str], str] = {
 
 def attribute_form_field(spec: FieldSpec) -> forms.Field:
     """Build the form field for one configured attribute."""
+    texts = spec.texts_in(translation.get_language())
     attrs: dict[str, str] = {}
-    if spec.placeholder:
-        attrs["placeholder"] = spec.placeholder
+    if placeholder := texts.placeholder or spec.placeholder:
+        attrs["placeholder"] = placeholder
     if autocomplete := spec.autocomplete or default_autocomplete(spec.attribute_name, spec.input_type):
         attrs["autocomplete"] = autocomplete
-    # Admin-entered texts go through gettext: the standard labels and any text a deployment adds to its catalogue
-    # appear in the user's language.
+    # A text the admin gave in this language is shown as given. Otherwise the default language's text goes through
+    # gettext, so the standard labels and any text a deployment adds to its catalogue still appear translated.
     common: dict[str, Any] = {
-        "label": _(spec.label),
-        "help_text": _(spec.help_text) if spec.help_text else "",
+        "label": texts.label or _(spec.label),
+        "help_text": texts.help_text or (_(spec.help_text) if spec.help_text else ""),
         "required": spec.required,
     }
     if spec.initial:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from signup.validators import linear_pattern_error
+
+_Model = TypeVar("_Model", bound=models.Model)
 
 #: How a clean() helper reports one problem: (model field, message, code).
 Problem = Callable[[str, Any, str], None]
@@ -140,7 +143,7 @@ class ConfigurationRevision(models.Model):
         return f"revision {self.revision}"
 
 
-class AttributeFieldQuerySet(models.QuerySet["AttributeField"]):
+class ConfigurationQuerySet(models.QuerySet[_Model]):
     """Bulk writes send no model signals, so they announce the change themselves."""
 
     def update(self, **kwargs: Any) -> int:
@@ -157,7 +160,7 @@ class AttributeFieldQuerySet(models.QuerySet["AttributeField"]):
         configuration_changed()
         return deleted
 
-    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AttributeField]:
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[_Model]:
         from signup.revision import configuration_changed
 
         created = super().bulk_create(*args, **kwargs)
@@ -250,7 +253,7 @@ class AttributeField(models.Model):
         ),
     )
 
-    objects = AttributeFieldQuerySet.as_manager()
+    objects = ConfigurationQuerySet["AttributeField"].as_manager()
 
     class Meta:
         ordering = ("position", "id")
@@ -400,3 +403,43 @@ class AttributeField(models.Model):
                 problem("initial", _("The initial value must be one of the choices' values."), "initial")
         elif self.input_type == InputType.DATE and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", initial):
             problem("initial", _("A date's initial value is written YYYY-MM-DD."), "initial")
+
+
+def translation_languages() -> list[tuple[str, str]]:
+    """The languages a field's texts can be given in: every shipped language but the default, whose texts are the
+    field's own. A callable, so a change to LANGUAGES needs no migration."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+class AttributeFieldTranslation(models.Model):
+    """A field's label, help text and placeholder in one language; an empty text falls back to the field's own."""
+
+    TEXTS = ("label", "help_text", "placeholder")
+
+    field = models.ForeignKey(
+        AttributeField, on_delete=models.CASCADE, related_name="translations", verbose_name=_("attribute field")
+    )
+    language = models.CharField(_("language"), max_length=16, choices=translation_languages)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    placeholder = models.CharField(_("placeholder"), max_length=100, blank=True)
+
+    objects = ConfigurationQuerySet["AttributeFieldTranslation"].as_manager()
+
+    class Meta:
+        ordering = ("language",)
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(fields=["field", "language"], name="signup_attributefieldtranslation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.label or self.field_id}"
+
+    def clean(self) -> None:
+        if not any(getattr(self, text) for text in self.TEXTS):
+            raise ValidationError(
+                _("Give at least one of the label, help text and placeholder in this language."),
+                code="empty_translation",
+            )

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 
 from signup import cognito
 from signup.client_ip import client_ip
@@ -79,6 +81,24 @@ def sample_data(specs: Iterable[FieldSpec]) -> dict[str, str]:
     for spec in specs:
         data[spec.attribute_name] = sample_value(spec)
     return data
+
+
+def preview_language(requested: str | None) -> str:
+    """The language to preview in: the one asked for when the portal has it, else the admin's own."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    if requested is not None and requested in codes:
+        return requested
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def language_links(request: HttpRequest, current: str) -> list[dict[str, Any]]:
+    """One link per language to this preview (same query, other language), for the preview's language choice."""
+    links = []
+    for code, name in settings.LANGUAGES:
+        query = request.GET.copy()
+        query["language"] = code
+        links.append({"code": code, "name": name, "url": f"?{query.urlencode()}", "current": code == current})
+    return links
 
 
 def preview_request(form: SignUpForm, request: HttpRequest) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import DatabaseError
@@ -17,10 +17,27 @@ from django.dispatch import receiver
 
 from signup import pool
 from signup.field_rules import SchemaAttribute
-from signup.models import TEXT_INPUT_TYPES, VALUE_MAX_LENGTH, AttributeField, Destination, region_codes
+from signup.models import (
+    TEXT_INPUT_TYPES,
+    VALUE_MAX_LENGTH,
+    AttributeField,
+    AttributeFieldTranslation,
+    Destination,
+    region_codes,
+)
 from signup.revision import configuration_changed, current_revision
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FieldTexts:
+    """A field's admin-entered texts in one language; "" = not given there (the default language's text applies)."""
+
+    language: str
+    label: str = ""
+    help_text: str = ""
+    placeholder: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,16 @@ class FieldSpec:
     destination: str = "user_attributes"
     phone_region: str = ""
     allowed_countries: tuple[str, ...] = ()
+    # One per language the admin gave texts in, never the default's. Left out of repr: the page cache builds its key
+    # from repr on every request (signup.page_cache), where all languages' texts tripled the cost with 5 fields in 11
+    # languages; the key has the configuration revision, which every translation write raises.
+    translations: tuple[FieldTexts, ...] = field(default=(), repr=False)
+
+    def texts_in(self, language: str | None) -> FieldTexts:
+        """The texts given for `language` (or its base language: "de" for "de-at"); empty ones where none are."""
+        code = (language or "").lower()
+        by_language = {texts.language: texts for texts in self.translations}
+        return by_language.get(code) or by_language.get(code.split("-")[0]) or FieldTexts(language=code)
 
     @classmethod
     def from_model(cls, model: AttributeField) -> FieldSpec:
@@ -68,6 +95,11 @@ class FieldSpec:
             destination=model.destination,
             phone_region=model.phone_region,
             allowed_countries=tuple(region_codes(model.allowed_countries)),
+            # .all(): served from prefetch_related("translations") when the caller asked for it (one query in all)
+            translations=tuple(
+                FieldTexts(language=t.language, label=t.label, help_text=t.help_text, placeholder=t.placeholder)
+                for t in model.translations.all()
+            ),
         )
 
 
@@ -82,8 +114,8 @@ _held_lock = threading.Lock()
 
 
 def _load(revision: int) -> _Held:
-    fields = AttributeField.objects.filter(enabled=True).order_by("position", "id")
-    return _Held(revision, tuple(FieldSpec.from_model(field) for field in fields))
+    fields = AttributeField.objects.filter(enabled=True).order_by("position", "id").prefetch_related("translations")
+    return _Held(revision, tuple(FieldSpec.from_model(row) for row in fields))
 
 
 def attribute_field_list_active() -> tuple[FieldSpec, ...]:
@@ -160,5 +192,6 @@ def _string_maxima(description: Mapping[str, Any] | None) -> dict[str, int]:
 
 
 @receiver([post_save, post_delete], sender=AttributeField, dispatch_uid="signup-fields-changed")
+@receiver([post_save, post_delete], sender=AttributeFieldTranslation, dispatch_uid="signup-field-texts-changed")
 def _fields_changed(**_: object) -> None:
     configuration_changed()

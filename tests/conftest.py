@@ -43,9 +43,11 @@ def clock(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fresh_clients_and_cache(monkeypatch) -> Iterator[list[float]]:
-    """Every test starts with an empty cache, new Cognito clients, no pool or field copy in the process, and a uniform
-    outcome that records the padding it asks for instead of sleeping (tests bound what the code asks, not time)."""
+    """Every test starts with an empty cache, new Cognito clients, no pool or field copy in the process, the default
+    language (a request's language stays active in the thread after it), and a uniform outcome that records the
+    padding it asks for instead of sleeping (tests bound what the code asks, not time)."""
     from django.core.cache import cache, caches
+    from django.utils import translation
 
     from signup import pool, selectors, uniform
 
@@ -55,6 +57,7 @@ def _fresh_clients_and_cache(monkeypatch) -> Iterator[list[float]]:
     pool.pool_cache_clear()
     selectors.attribute_field_cache_clear()
     uniform.reset()
+    translation.deactivate()
     slept: list[float] = []
     monkeypatch.setattr(uniform, "sleep", slept.append)
     yield slept

@@ -235,3 +235,17 @@ def continue_link(content: bytes | str) -> dict[str, str] | None:
     parser = _ContinueLinkParser()
     parser.feed(content.decode() if isinstance(content, bytes) else content)
     return parser.found
+
+
+def inline_formset_data(prefix: str, *rows: dict[str, str], initial: int = 0) -> dict[str, str]:
+    """What the admin's change form posts for one inline: the management form and each row's inputs, as a browser
+    sends them (the admin refuses a change form whose inline lacks its management form)."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
+    return data

@@ -11,6 +11,7 @@ from localcognito import LocalCognito, PoolConfig
 from localcognito.receivers import ENDPOINT_ENV, pool_attributes_wanted_receiver
 from signup import cognito
 from signup.models import AttributeField
+from tests.helpers import inline_formset_data
 from tests.localcognito.support import client_for, unique
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,7 @@ def field_form(**values: str) -> dict[str, str]:
         "max_value": "",
         "choices": "[]",
         "phone_region": "",
+        **inline_formset_data("translations"),
     }
     data.update(values)
     return data

@@ -119,3 +119,27 @@ def test_a_field_added_in_the_admin_of_one_instance_is_served_by_the_other_witho
         assert time.monotonic() < deadline, "the other instance still serves the old form"
         time.sleep(0.2)
     assert page.status == 200
+
+
+def test_a_translation_added_in_the_admin_of_one_instance_is_served_by_the_other(instances, deployment):
+    first, second = instances
+    german_label = f"Spitzname {secrets.token_hex(3)}"
+    visitor = Browser()
+    visitor.cookies["django_language"] = "de"  # what the language switcher sets
+    assert german_label not in visitor.get(f"{second.url}/signup/").body  # the other instance has its German page
+
+    admin = _admin_login(first.url, *deployment.superuser)
+    add_page = admin.get(f"{first.url}/admin/signup/attributefield/add/")
+    fields = add_page.form_defaults("attributefield_form")
+    fields.update({"attribute_name": "nickname", "label": "Nickname", "position": "60", "enabled": "on"})
+    fields.update({"translations-0-language": "de", "translations-0-label": german_label})  # the inline's first row
+    saved = admin.post(f"{first.url}/admin/signup/attributefield/add/", {**fields, "_save": "Save"})
+    assert saved.status == 302, "the admin did not accept the new field: " + " ".join(
+        re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', saved.body, re.S)
+    )
+
+    deadline = time.monotonic() + 10
+    while german_label not in visitor.get(f"{second.url}/signup/").body:
+        assert time.monotonic() < deadline, "the other instance still serves the old German form"
+        time.sleep(0.2)
+    assert "Nickname" in Browser().get(f"{second.url}/signup/").body  # English visitors: the field's own label

@@ -14,7 +14,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from signup import cognito
 from signup.checks import signup_required_attributes_check
 from signup.models import AttributeField
-from tests.helpers import closed_port
+from tests.helpers import closed_port, inline_formset_data
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +123,7 @@ def field_form(**values):
         "max_value": "",
         "choices": "[]",
         "phone_region": "",
+        **inline_formset_data("translations"),
     }
     data.update(values)
     return data

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 
-from signup.models import AttributeField
+from signup.models import AttributeField, AttributeFieldTranslation
 from signup.selectors import attribute_field_list_active
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def export_text() -> str:
 def a_rich_configuration():
     AttributeField.objects.all().delete()
     AttributeField.objects.create(attribute_name="email", label="Email", input_type="email", required=True, position=1)
-    AttributeField.objects.create(
+    plan = AttributeField.objects.create(
         attribute_name="custom:plan",
         label="Plan — “Pro” or not",
         help_text="Choose <wisely>",
@@ -44,9 +44,12 @@ def a_rich_configuration():
         initial="free",
         position=2,
     )
-    AttributeField.objects.create(
+    plan.translations.create(language="de", label="Tarif — „Pro“ oder nicht", help_text="Wählen Sie <weise>")
+    plan.translations.create(language="ja", placeholder="プラン")
+    age = AttributeField.objects.create(
         attribute_name="custom:age", label="Age", input_type="number", min_value="18", max_value="120.5", position=3
     )
+    age.translations.create(language="ar", label="العمر", help_text="", placeholder="")
     AttributeField.objects.create(
         attribute_name="phone_number", label="Phone", input_type="tel", phone_region="GB", enabled=False, position=4
     )
@@ -75,6 +78,19 @@ def test_export_import_export_gives_identical_output(tmp_path):
 
     assert export_text() == first
     assert AttributeField.objects.count() == 5
+    assert AttributeFieldTranslation.objects.count() == 3
+
+
+def test_the_export_gives_each_field_its_texts_in_other_languages(tmp_path):
+    a_rich_configuration()
+
+    fields = {field["attribute_name"]: field for field in json.loads(export_text())["fields"]}
+
+    assert fields["custom:plan"]["translations"] == {
+        "de": {"label": "Tarif — „Pro“ oder nicht", "help_text": "Wählen Sie <weise>", "placeholder": ""},
+        "ja": {"label": "", "help_text": "", "placeholder": "プラン"},
+    }
+    assert fields["email"]["translations"] == {}
 
 
 def test_export_writes_a_documented_versioned_document_to_a_file(tmp_path):
@@ -112,6 +128,34 @@ def test_export_writes_a_documented_versioned_document_to_a_file(tmp_path):
         (
             [{"attribute_name": "custom:plan", "label": "Plan", "input_type": "select"}],
             "fields[0] (custom:plan): choices",
+        ),
+        (
+            [{"attribute_name": "given_name", "label": "x", "translations": {"de": {"label": "y"}, "xx": {}}}],
+            "fields[0] (given_name): translations: unknown language(s) xx; use one of de, fr, es,",
+        ),
+        (
+            [{"attribute_name": "given_name", "label": "x", "translations": {"en": {"label": "y"}}}],
+            "translations: en is the default language",
+        ),
+        (
+            [{"attribute_name": "given_name", "label": "x", "translations": ["de"]}],
+            "fields[0] (given_name): translations: an object",
+        ),
+        (
+            [{"attribute_name": "given_name", "label": "x", "translations": {"de": {"colour": "rot"}}}],
+            "translations.de: unknown key(s) colour",
+        ),
+        (
+            [{"attribute_name": "given_name", "label": "x", "translations": {"de": {"label": 5}}}],
+            "translations.de: label: a string",
+        ),
+        (
+            [{"attribute_name": "given_name", "label": "x", "translations": {"de": {"label": "y" * 101}}}],
+            "translations.de: label: Ensure this value has at most 100 characters",
+        ),
+        (
+            [{"attribute_name": "given_name", "label": "x", "translations": {"de": {"label": ""}}}],
+            "translations.de: Give at least one of the label, help text and placeholder",
         ),
     ],
 )
@@ -181,6 +225,20 @@ def test_an_import_reaches_every_instance_through_the_cache(tmp_path):
     call_command("signupfields", "import", str(path), stdout=io.StringIO(), stderr=io.StringIO())
 
     assert [spec.attribute_name for spec in attribute_field_list_active()] == ["given_name"]
+
+
+def test_imported_translations_reach_the_running_portal(tmp_path, client):
+    a_rich_configuration()
+    client.get("/signup/", HTTP_ACCEPT_LANGUAGE="de")  # this process now holds the configuration
+    path = tmp_path / "fields.json"
+    field = {"attribute_name": "given_name", "label": "First name", "required": True}
+    field["translations"] = {"de": {"label": "Vorname (importiert)"}}
+    path.write_text(json.dumps({"version": 1, "fields": [field]}), encoding="utf-8")
+
+    call_command("signupfields", "import", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+    german = client.get("/signup/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert '<label for="id_given_name">Vorname (importiert)</label>' in german
 
 
 def test_import_validates_against_the_pool_exactly_like_the_admin(tmp_path, local_cognito):
