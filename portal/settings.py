@@ -7,6 +7,7 @@ Local defaults are safe for a developer's machine; values whose default would be
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -279,6 +280,17 @@ SIGNUP_SIGN_IN_AFTER_CONFIRM = env.bool("SIGNUP_SIGN_IN_AFTER_CONFIRM", default=
 SIGNUP_RETURN_URLS = env.list("SIGNUP_RETURN_URLS", default=[])
 SIGNUP_DEFAULT_RETURN_URL = env("SIGNUP_DEFAULT_RETURN_URL", default="")
 SIGNUP_APP_NAME = env("SIGNUP_APP_NAME", default="")
+
+# Insight (docs/insights.md): sign-up records are kept this many days (manage.py purgesignups removes older ones).
+SIGNUP_RECORD_RETENTION_DAYS = env.int("SIGNUP_RECORD_RETENTION_DAYS", default=400)
+# /metrics answers only with a bearer token and/or from these networks (comma-separated CIDRs); neither: 404.
+SIGNUP_METRICS_TOKEN = env("SIGNUP_METRICS_TOKEN", default="")
+SIGNUP_METRICS_ALLOW = env.list("SIGNUP_METRICS_ALLOW", default=[])
+for _network in SIGNUP_METRICS_ALLOW:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"SIGNUP_METRICS_ALLOW: {_network!r} is not a network such as 10.0.0.0/8.") from None
 
 # CAPTCHA (signup/captcha.py): a provider's widget on the sign-up and resume forms, its token checked with the
 # provider's siteverify before any rate limit or Cognito call. The secret key never reaches the browser or a log.

@@ -93,6 +93,10 @@ class AttributeFieldAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            gettext_lazy("Consent"),
+            {"fields": ("consent_version", "consent_terms_url", "consent_privacy_url")},
+        ),
     )
 
     # --- The list: pool warnings ------------------------------------------------------------------------------
@@ -210,3 +214,6 @@ class AttributeFieldAdmin(admin.ModelAdmin):
             "return_urls": return_urls.configuration(),
         }
         return TemplateResponse(request, "signup/preview.html", context)
+
+
+from signup import records_admin  # noqa: E402, F401  (the sign-up records admin registers itself)

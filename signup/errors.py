@@ -322,3 +322,8 @@ def error_for_code(code: str) -> PortalError | None:
         if cls.code == code:
             return cls()
     return None
+
+
+def all_codes() -> list[str]:
+    """Every stable error code, once each, in declaration order."""
+    return list(dict.fromkeys(cls.code for cls in [PortalError, *_subclasses(PortalError)]))

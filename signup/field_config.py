@@ -42,6 +42,9 @@ EXPORTED_FIELDS = (
     "destination",
     "phone_region",
     "allowed_countries",
+    "consent_version",
+    "consent_terms_url",
+    "consent_privacy_url",
 )
 _DECIMAL_FIELDS = ("min_value", "max_value")
 

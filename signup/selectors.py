@@ -45,6 +45,9 @@ class FieldSpec:
     destination: str = "user_attributes"
     phone_region: str = ""
     allowed_countries: tuple[str, ...] = ()
+    consent_version: str = ""
+    consent_terms_url: str = ""
+    consent_privacy_url: str = ""
 
     @classmethod
     def from_model(cls, model: AttributeField) -> FieldSpec:
@@ -68,6 +71,9 @@ class FieldSpec:
             destination=model.destination,
             phone_region=model.phone_region,
             allowed_countries=tuple(region_codes(model.allowed_countries)),
+            consent_version=model.consent_version,
+            consent_terms_url=model.consent_terms_url,
+            consent_privacy_url=model.consent_privacy_url,
         )
 
 
