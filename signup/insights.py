@@ -41,16 +41,27 @@ def failure_event(code: str) -> str:
     return f"failed:{code}"
 
 
+def event_key(event: str, now: float | None = None) -> str:
+    return _KEY.format(hour=hour_of(now), event=event)
+
+
+def failure_keys(code: str, now: float | None = None) -> tuple[str, str]:
+    """A failure's hourly and daily counters."""
+    hour = hour_of(now)
+    return _KEY.format(hour=hour, event=failure_event(code)), _DAY_KEY.format(
+        day=hour // DAY_HOURS, event=failure_event(code)
+    )
+
+
 def count_soon(event: str, *, now: float | None = None) -> None:
     """Count one `event` in the current hour, sent with the request's other cache writes."""
-    deferred_writes.incr_soon(_KEY.format(hour=hour_of(now), event=event), KEEP_SECONDS)
+    deferred_writes.incr_soon(event_key(event, now), KEEP_SECONDS)
 
 
 def failure_soon(code: str, *, now: float | None = None) -> None:
     """Count one failure with this stable code, in its hour and its day."""
-    hour = hour_of(now)
-    deferred_writes.incr_soon(_KEY.format(hour=hour, event=failure_event(code)), KEEP_SECONDS)
-    deferred_writes.incr_soon(_DAY_KEY.format(day=hour // DAY_HOURS, event=failure_event(code)), KEEP_SECONDS)
+    for key in failure_keys(code, now):
+        deferred_writes.incr_soon(key, KEEP_SECONDS)
 
 
 class _Tally:

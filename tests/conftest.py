@@ -47,8 +47,9 @@ def _fresh_clients_and_cache(monkeypatch) -> Iterator[list[float]]:
     outcome that records the padding it asks for instead of sleeping (tests bound what the code asks, not time)."""
     from django.core.cache import cache, caches
 
-    from signup import pool, selectors, uniform
+    from signup import insights, pool, selectors, uniform
 
+    insights.flush()  # a form shown in an earlier test counts there, not here
     cache.clear()
     caches["fragments"].clear()
     cognito.reset_clients()
