@@ -326,4 +326,5 @@ def error_for_code(code: str) -> PortalError | None:
 
 def all_codes() -> list[str]:
     """Every stable error code, once each, in declaration order."""
-    return list(dict.fromkeys(cls.code for cls in [PortalError, *_subclasses(PortalError)]))
+    classes: list[type[PortalError]] = [PortalError, *_subclasses(PortalError)]
+    return list(dict.fromkeys(cls.code for cls in classes))

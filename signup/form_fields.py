@@ -154,7 +154,8 @@ def consent_label_html(label: str, terms_url: str, privacy_url: str) -> SafeStri
     """The label as HTML: [text](terms) and [text](privacy) become links to the configured addresses, everything
     else (the text and the addresses) is escaped. Links open in the same tab, like every other link of the form."""
     label, urls = str(label), {"terms": terms_url, "privacy": privacy_url}
-    parts, last = [], 0
+    parts: list[str] = []
+    last = 0
     for match in CONSENT_LINK.finditer(str(label)):
         parts.append(escape(label[last : match.start()]))
         text, url = escape(match.group(1)), urls[match.group(2)]

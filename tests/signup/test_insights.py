@@ -30,7 +30,8 @@ def test_forms_shown_add_up_in_the_process_and_reach_the_cache_in_one_flush(clie
 
     insights.flush()
 
-    assert len(sent) == 1 and [(w[1], w[3]) for w in sent[0]] == [(3, "incr")]
+    assert len(sent) == 1
+    assert [(w[1], w[3]) for w in sent[0]] == [(3, "incr")]
 
 
 def test_a_form_shown_is_counted_in_the_shared_cache(client):

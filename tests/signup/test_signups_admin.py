@@ -61,7 +61,8 @@ def test_the_numbers_match_the_data_set_exactly(known_day):
     assert (overview.registered, overview.confirmed_of_registered, overview.with_risk_data) == (4, 3, 1)
     assert (overview.confirmation_percent, overview.risk_data_percent) == (75.0, 25.0)
     assert overview.failures == (("code_mismatch", 2), ("username_exists", 1))
-    assert len(overview.buckets) == 30 and overview.total("shown") == 10
+    assert len(overview.buckets) == 30
+    assert overview.total("shown") == 10
 
 
 def test_the_24_hour_view_counts_by_hour(known_day):
@@ -82,7 +83,8 @@ def test_the_page_shows_the_figures_the_chart_and_the_same_numbers_in_a_table(ad
     assertContains(response, "<code>code_mismatch</code>")
     svg = chart_of(response)
     assert svg.get("role") == "img"
-    assert svg.find(f"{SVG}title") is not None and svg.find(f"{SVG}desc") is not None
+    assert svg.find(f"{SVG}title") is not None
+    assert svg.find(f"{SVG}desc") is not None
     assert len(svg.findall(f"{SVG}polyline")) == 4
     assert "style" not in {name for element in svg.iter() for name in element.attrib}
 
@@ -122,7 +124,8 @@ def test_a_cache_outage_leaves_the_page_standing(admin_client, monkeypatch, know
 def test_the_page_and_the_export_are_for_staff_only(client):
     for url in (URL, EXPORT + "?from=2026-01-01&to=2026-01-02"):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
 
 
 def test_the_admin_index_links_to_the_page(admin_client):
@@ -148,7 +151,8 @@ def test_the_export_streams_the_records_of_the_days_asked_for(admin_client):
 
     response = admin_client.get(EXPORT + "?from=2026-03-01&to=2026-03-02")
 
-    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["user_sub", "created_at", "confirmed_at"]
     assert [row[0] for row in rows[1:]] == ["in"]
