@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from django.core.cache import cache
 
 from portal import deferred_writes
+from signup import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ atexit.register(_tally.flush)
 
 
 def form_shown(*, now: float | None = None) -> None:
+    metrics.form_shown()
     _tally.add(now=now)
 
 

@@ -7,6 +7,13 @@ memory, never a network round trip, so counting costs a sign-up next to nothing.
 
 from __future__ import annotations
 
+import os
+
+# prometheus-client writes its files there from the first metric on: a directory named but not made yet (a
+# management command run with the server's environment) is made rather than failing at import.
+if _directory := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(_directory, exist_ok=True)
+
 from prometheus_client import Counter, Gauge, Histogram
 
 OUTCOMES = Counter(
@@ -34,6 +41,7 @@ SMS_BUDGET = Gauge(
     ["period_seconds"],
     multiprocess_mode="max",
 )
+FORMS_SHOWN = Counter("signup_forms_shown", "Sign-up forms served (GET /signup/).")
 HONEYPOT_HITS = Counter("signup_honeypot_hits", "Sign-up posts that filled the field people never see.")
 CIRCUIT_OPEN = Gauge(
     "signup_cognito_circuit_open",
@@ -69,6 +77,10 @@ def sms_sent() -> None:
 
 def sms_budget(*, count: int, period: int) -> None:
     SMS_BUDGET.labels(period_seconds=str(period)).set(count)
+
+
+def form_shown() -> None:
+    FORMS_SHOWN.inc()
 
 
 def honeypot_hit() -> None:
