@@ -108,6 +108,10 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Reuses its redis-py client and counts in one round trip (see portal/cache.py).
     CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    # Room for the insight counters' hourly buckets (signup.insights, about a hundred keys a day for 32 days) beside
+    # the rate limits: at Django's default of 300 entries they would evict each other.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
 # Per-process memory for pages that are the same for everyone (the empty sign-up page, signup.page_cache); keys change
 # with the configuration, so nothing here needs invalidating across instances.
 CACHES["fragments"] = {
