@@ -35,10 +35,13 @@ def set_soon(key: str, value: Any, timeout: int) -> None:
 def incr_soon(key: str, timeout: int, amount: int = 1) -> None:
     """Add to a counter (created with `timeout`) along with the request's other writes: no round trip of its own."""
     pending = _pending.get()
-    if pending is None:
-        write([(key, amount, timeout, "incr")])
-    else:
+    if pending is not None:
         pending.append((key, amount, timeout, "incr"))
+        return
+    try:  # outside a request: at once, and best-effort like the held ones
+        write([(key, amount, timeout, "incr")])
+    except Exception:
+        logger.warning("cache.counter_lost", exc_info=True)
 
 
 def begin() -> contextvars.Token[list[Write] | None]:

@@ -139,3 +139,14 @@ def test_counts_in_other_hours_are_kept_apart():
     hour = insights.hour_of(NOW)
     counts = insights.hourly_counts([insights.SUBMITTED], first_hour=hour, last_hour=hour + 1)
     assert counts == {insights.SUBMITTED: {hour: 1, hour + 1: 1}}
+
+
+def test_outside_a_request_a_cache_outage_loses_the_count_not_the_caller(monkeypatch, caplog):
+    def down(*_, **__):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "add", down)
+
+    insights.failure_soon("code_mismatch")
+
+    assert "cache.counter_lost" in caplog.messages
