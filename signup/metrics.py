@@ -18,7 +18,7 @@ from prometheus_client import Counter, Gauge, Histogram
 
 OUTCOMES = Counter(
     "signup_outcomes",
-    "Sign-up journey outcomes by operation (register, confirm, resend, resume) and the portal's stable code.",
+    "Sign-up journey outcomes by operation (register, confirm, resend) and the portal's stable code.",
     ["operation", "outcome"],
 )
 REGISTRATIONS = Counter(

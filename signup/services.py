@@ -281,6 +281,11 @@ def signup_resend(*, session: SessionBase, context: RequestContext) -> Journey:
     journey = signup_current(session=session)
     if journey.confirmed:
         return journey
+    with _outcome("resend"):
+        return _resend(session=session, journey=journey, context=context)
+
+
+def _resend(*, session: SessionBase, journey: Journey, context: RequestContext) -> Journey:
     if wait := signup_resend_wait(journey=journey):
         logger.info("signup.resend outcome=cooldown user_sub=%s", journey.user_sub or "-")
         raise errors.ResendCooldown(retry_after=wait)
