@@ -96,3 +96,23 @@ def test_the_sign_ups_page_with_seeded_data(portal, browser, django_user_model, 
         page.screenshot(path=out / "admin-signups.png", full_page=True)
     finally:
         context.close()
+
+
+def test_the_sign_ups_page_has_no_axe_violations_in_the_chart_and_tables(portal, browser, axe, django_user_model):
+    from signup.seed import signup_history_seed
+
+    django_user_model.objects.create_superuser("admin", "admin@example.com", PASSWORD)
+    signup_history_seed(days=3, seed=1, now=timezone.now())
+    context = browser.new_context(bypass_csp=True, locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto(f"{portal.url}/admin/login/?next=/admin/signup/signuprecord/overview/")
+        page.locator("#id_username").fill("admin")
+        page.locator("#id_password").fill(PASSWORD)
+        page.locator("input[type=submit]").click()
+        expect(page.locator("#signups-chart")).to_be_visible()
+        found = axe(page)
+    finally:
+        context.close()
+
+    assert found == []
