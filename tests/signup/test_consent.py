@@ -232,3 +232,21 @@ def test_the_admin_preview_shows_a_consent_ticked_in_the_request(admin_client):
     response = admin_client.get("/admin/signup/attributefield/preview/")
 
     assertContains(response, "&quot;terms&quot;: &quot;2026-01&quot;")
+
+
+def test_the_admin_saves_a_consent_and_refuses_a_script_link(admin_client):
+    form = {
+        **{k: v for k, v in TERMS.items() if k != "required"},
+        "required": "on",
+        "enabled": "on",
+        "position": "5",
+        "choices": "[]",
+    }
+
+    refused = admin_client.post("/admin/signup/attributefield/add/", {**form, "consent_terms_url": "javascript:x"})
+    saved = admin_client.post("/admin/signup/attributefield/add/", form)
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors.as_data()["consent_terms_url"][0].code == "url"
+    assert saved.status_code == 302
+    assert AttributeField.objects.get(attribute_name="terms").consent_version == "2026-01"
