@@ -9,6 +9,7 @@ workers). Keep COGNITO_MAX_POOL_CONNECTIONS >= GUNICORN_THREADS (the settings de
 """
 
 import os
+import tempfile
 
 
 def _int(name: str, default: int) -> int:
@@ -47,6 +48,37 @@ secure_scheme_headers: dict[str, str] = {}
 # gunicorn 27 opens a control socket at ~/.gunicorn/gunicorn.ctl by default, and a second gunicorn silently takes
 # over the same path. The portal does not use it.
 control_socket_disable = True
+
+
+# /metrics sums every worker's values (prometheus-client's multi-process mode): each worker writes its own files in
+# this directory. Set before the workers are forked (they import prometheus-client after the fork) and emptied at
+# server start, so a restart does not add the previous run's counts. PROMETHEUS_MULTIPROC_DIR may name a directory;
+# by default a fresh one is made.
+_metrics_dir = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="portal-metrics-"))
+
+
+def on_starting(server):
+    os.makedirs(_metrics_dir, exist_ok=True)
+    for name in os.listdir(_metrics_dir):
+        if name.endswith(".db"):  # prometheus-client's files only: the directory may be the operator's
+            os.remove(os.path.join(_metrics_dir, name))
+
+
+def child_exit(server, worker):
+    # The dead worker's gauges (e.g. an open circuit) stop counting; its counters stay in the sums.
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def worker_exit(server, worker):
+    # The forms shown that this worker counted but has not sent yet (signup.insights).
+    try:
+        from signup import insights
+
+        insights.flush()
+    except Exception:  # an exiting worker must exit
+        server.log.warning("signup.insights counts_lost reason=worker_exit", exc_info=True)
 
 
 def post_fork(server, worker):

@@ -56,13 +56,25 @@ class RedisCache(DjangoRedisCache):
 
     def write_many(self, writes: Sequence[tuple[str, Any, Any, str]]) -> list[bool]:
         """Store each (key, value, timeout, mode) in one round trip, mode "" (always), "nx" (only if absent) or "xx"
-        (only if present); True for each write that happened. A timeout of None keeps the cache's default."""
+        (only if present) or "incr" (add the value to a counter created with the timeout); True for each write that
+        happened. A timeout of None keeps the cache's default."""
         pipeline = self._cache.get_client(write=True).pipeline(transaction=False)  # type: ignore[attr-defined]
+        counters = []  # a counter is two commands (create with its expiry, add): its result is the second's
         for key, value, timeout, mode in writes:
             seconds = self.get_backend_timeout(DEFAULT_TIMEOUT if timeout is None else timeout)
             name = self.make_and_validate_key(key)
-            if seconds == 0:
+            counters.append(mode == "incr")
+            if mode == "incr":
+                pipeline.set(name, 0, ex=max(1, int(seconds or 1)), nx=True)
+                pipeline.incrby(name, int(value))
+            elif seconds == 0:
                 pipeline.delete(name)  # Django's meaning of a zero timeout: do not keep it
             else:
                 pipeline.set(name, _serializer.dumps(value), ex=seconds, nx=mode == "nx", xx=mode == "xx")
-        return [bool(result) for result in pipeline.execute()]
+        results = iter(pipeline.execute())
+        answers = []
+        for counter in counters:
+            if counter:
+                next(results)  # the create, a no-op when the counter exists
+            answers.append(bool(next(results)))
+        return answers

@@ -17,7 +17,9 @@ from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
 
-Write = tuple[str, Any, Any, str]  # (key, value, timeout, mode: "" always, "nx" only if absent, "xx" if present)
+# (key, value, timeout, mode: "" always, "nx" only if absent, "xx" if present, "incr" add value to a counter created
+# with that timeout)
+Write = tuple[str, Any, Any, str]
 
 _pending: contextvars.ContextVar[list[Write] | None] = contextvars.ContextVar("deferred_cache_writes", default=None)
 
@@ -28,6 +30,18 @@ def set_soon(key: str, value: Any, timeout: int) -> None:
         cache.set(key, value, timeout)
     else:
         pending.append((key, value, timeout, ""))
+
+
+def incr_soon(key: str, timeout: int, amount: int = 1) -> None:
+    """Add to a counter (created with `timeout`) along with the request's other writes: no round trip of its own."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.append((key, amount, timeout, "incr"))
+        return
+    try:  # outside a request: at once, and best-effort like the held ones
+        write([(key, amount, timeout, "incr")])
+    except Exception:
+        logger.warning("cache.counter_lost", exc_info=True)
 
 
 def begin() -> contextvars.Token[list[Write] | None]:
@@ -51,7 +65,9 @@ def write(writes: list[Write]) -> list[bool]:
         return list(write_many(writes))
     results = []
     for key, value, timeout, mode in writes:
-        if mode == "nx":
+        if mode == "incr":
+            results.append(_incr(key, value, timeout))
+        elif mode == "nx":
             results.append(bool(cache.add(key, value, timeout)))
         elif mode == "xx" and not cache.touch(key, timeout):
             results.append(False)
@@ -59,6 +75,15 @@ def write(writes: list[Write]) -> list[bool]:
             cache.set(key, value, timeout)
             results.append(True)
     return results
+
+
+def _incr(key: str, amount: int, timeout: int) -> bool:
+    cache.add(key, 0, timeout)
+    try:
+        cache.incr(key, amount)
+    except ValueError:  # expired between add and incr
+        cache.set(key, amount, timeout)
+    return True
 
 
 def end(token: contextvars.Token[list[Write] | None]) -> None:

@@ -7,6 +7,7 @@ Local defaults are safe for a developer's machine; values whose default would be
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -107,6 +108,10 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Reuses its redis-py client and counts in one round trip (see portal/cache.py).
     CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    # Room for the insight counters' hourly buckets (signup.insights, about a hundred keys a day for 32 days) beside
+    # the rate limits: at Django's default of 300 entries they would evict each other.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
 # Per-process memory for pages that are the same for everyone (the empty sign-up page, signup.page_cache); keys change
 # with the configuration, so nothing here needs invalidating across instances.
 CACHES["fragments"] = {
@@ -279,6 +284,17 @@ SIGNUP_SIGN_IN_AFTER_CONFIRM = env.bool("SIGNUP_SIGN_IN_AFTER_CONFIRM", default=
 SIGNUP_RETURN_URLS = env.list("SIGNUP_RETURN_URLS", default=[])
 SIGNUP_DEFAULT_RETURN_URL = env("SIGNUP_DEFAULT_RETURN_URL", default="")
 SIGNUP_APP_NAME = env("SIGNUP_APP_NAME", default="")
+
+# Insight (docs/insights.md): sign-up records are kept this many days (manage.py purgesignups removes older ones).
+SIGNUP_RECORD_RETENTION_DAYS = env.int("SIGNUP_RECORD_RETENTION_DAYS", default=400)
+# /metrics answers only with a bearer token and/or from these networks (comma-separated CIDRs); neither: 404.
+SIGNUP_METRICS_TOKEN = env("SIGNUP_METRICS_TOKEN", default="")
+SIGNUP_METRICS_ALLOW = env.list("SIGNUP_METRICS_ALLOW", default=[])
+for _network in SIGNUP_METRICS_ALLOW:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"SIGNUP_METRICS_ALLOW: {_network!r} is not a network such as 10.0.0.0/8.") from None
 
 # CAPTCHA (signup/captcha.py): a provider's widget on the sign-up and resume forms, its token checked with the
 # provider's siteverify before any rate limit or Cognito call. The secret key never reaches the browser or a log.

@@ -3,16 +3,15 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from portal.health import readyz_view
-from signup.admin_views import risk_data_view
+from portal.metrics import metrics_view
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="signup:signup", permanent=False)),
     path("signup/", include("signup.urls")),
-    # Before admin.site.urls, whose catch-all would otherwise answer this path.
-    path("admin/signup/risk-data/", admin.site.admin_view(risk_data_view), name="signup-risk-data"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("readyz", readyz_view, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
 ]
 
 handler400 = "portal.errors.bad_request"

@@ -105,6 +105,10 @@ class AttributeFieldAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            gettext_lazy("Consent"),
+            {"fields": ("consent_version", "consent_terms_url", "consent_privacy_url")},
+        ),
     )
 
     # --- The list: pool warnings ------------------------------------------------------------------------------
@@ -229,3 +233,6 @@ class AttributeFieldAdmin(admin.ModelAdmin):
             "preview_url": reverse("admin:signup_attributefield_preview"),
             "return_urls": return_urls.configuration(),
         }
+
+
+from signup import records_admin  # noqa: E402, F401  (the sign-up records admin registers itself)

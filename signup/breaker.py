@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from signup import errors
+from signup import errors, metrics
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ class CircuitBreaker:
             if error is None or not isinstance(error, errors.ServiceUnavailable):
                 if self._opened_at is not None:
                     logger.warning("cognito.circuit state=closed")
+                    metrics.circuit(open_=False)
                 self._consecutive = 0
                 self._opened_at = None
                 return
@@ -61,9 +62,11 @@ class CircuitBreaker:
             if self._consecutive >= self.failures:
                 if self._opened_at is None:
                     logger.warning("cognito.circuit state=open failures=%s", self._consecutive)
+                    metrics.circuit(open_=True)
                 self._opened_at = self.clock()
 
     def reset(self) -> None:
         with self._lock:
             self._consecutive = 0
             self._opened_at = None
+        metrics.circuit(open_=False)

@@ -322,3 +322,9 @@ def error_for_code(code: str) -> PortalError | None:
         if cls.code == code:
             return cls()
     return None
+
+
+def all_codes() -> list[str]:
+    """Every stable error code, once each, in declaration order."""
+    classes: list[type[PortalError]] = [PortalError, *_subclasses(PortalError)]
+    return list(dict.fromkeys(cls.code for cls in classes))

@@ -44,6 +44,9 @@ EXPORTED_FIELDS = (
     "destination",
     "phone_region",
     "allowed_countries",
+    "consent_version",
+    "consent_terms_url",
+    "consent_privacy_url",
 )
 _DECIMAL_FIELDS = ("min_value", "max_value")
 # Optional on import, always written by the export: {"de": {"label": ..., "help_text": ..., "placeholder": ...}}.

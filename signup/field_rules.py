@@ -195,7 +195,25 @@ def attribute_field_pool_errors(field: AttributeField, rules: PoolRules) -> dict
         _check_lengths(field, attribute, problem)
     if attribute.data_type == "Number" and field.input_type == InputType.NUMBER:
         _check_numbers(field, attribute, problem)
+    if field.input_type == InputType.CONSENT:
+        _check_consent(field, attribute, problem)
     return problems
+
+
+def _check_consent(field: AttributeField, attribute: SchemaAttribute, problem: Any) -> None:
+    """A consent stores its version string: the attribute must be a string long enough to hold it."""
+    name = field.attribute_name
+    if attribute.data_type != "String":
+        problem(
+            "input_type", _("A consent stores its version as text: %(name)s is not a string.") % {"name": name}, "type"
+        )
+    elif attribute.max_length is not None and len(field.consent_version) > attribute.max_length:
+        problem(
+            "consent_version",
+            _("The pool keeps at most %(limit)d characters in %(name)s: use a shorter version.")
+            % {"limit": attribute.max_length, "name": name},
+            "consent_version_too_long",
+        )
 
 
 def _check_lengths(field: AttributeField, attribute: SchemaAttribute, problem: Any) -> None:

@@ -15,9 +15,12 @@ from django import forms
 from django.conf import settings
 from django.core.validators import EmailValidator, URLValidator
 from django.utils import translation
+from django.utils.functional import keep_lazy, keep_lazy_text
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from signup.models import InputType, default_autocomplete
+from signup.models import CONSENT_LINK, InputType, default_autocomplete
 from signup.selectors import FieldSpec
 from signup.validators import FullMatchValidator
 
@@ -134,6 +137,41 @@ class AttributeBooleanField(forms.BooleanField):
         return "true" if super().clean(value) else "false"
 
 
+class ConsentField(forms.BooleanField):
+    """A consent checkbox: its value is the consent's version when ticked, "" when not (so nothing is sent)."""
+
+    default_error_messages = CHECKBOX_MESSAGES
+
+    def __init__(self, *, version: str, **kwargs: Any) -> None:
+        self.version = version
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        return self.version if super().clean(value) else ""
+
+
+@keep_lazy(SafeString)
+def consent_label_html(label: str, terms_url: str, privacy_url: str) -> SafeString:
+    """The label as HTML: [text](terms) and [text](privacy) become links to the configured addresses, everything
+    else (the text and the addresses) is escaped. Links open in the same tab, like every other link of the form."""
+    label, urls = str(label), {"terms": terms_url, "privacy": privacy_url}
+    parts: list[str] = []
+    last = 0
+    for match in CONSENT_LINK.finditer(str(label)):
+        parts.append(escape(label[last : match.start()]))
+        text, url = escape(match.group(1)), urls[match.group(2)]
+        parts.append(f'<a href="{escape(url)}">{text}</a>' if url else text)
+        last = match.end()
+    parts.append(escape(label[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 (every piece above is escaped)
+
+
+@keep_lazy_text
+def consent_label_text(label: str) -> str:
+    """The label without its link markers: for places where a link cannot go (the error summary is a list of links)."""
+    return CONSENT_LINK.sub(lambda match: match.group(1), str(label))
+
+
 @dataclass(frozen=True)
 class _Parts:
     """What every builder gets: the spec, the widget attributes and the arguments every field takes."""
@@ -207,6 +245,14 @@ def _checkbox(parts: _Parts) -> forms.Field:
     return AttributeBooleanField(widget=forms.CheckboxInput(attrs=attrs), **common)
 
 
+def _consent(parts: _Parts) -> forms.Field:
+    spec, label = parts.spec, parts.common["label"]
+    common = {**parts.common, "label": consent_label_html(label, spec.consent_terms_url, spec.consent_privacy_url)}
+    field = ConsentField(version=spec.consent_version, widget=forms.CheckboxInput(), **common)
+    field.plain_label = consent_label_text(label)  # type: ignore[attr-defined]
+    return field
+
+
 _BUILDERS: dict[str, Callable[[_Parts], forms.Field]] = {
     InputType.TEXT: _text,
     InputType.EMAIL: _email,
@@ -217,6 +263,7 @@ _BUILDERS: dict[str, Callable[[_Parts], forms.Field]] = {
     InputType.NUMBER: _number,
     InputType.SELECT: _select,
     InputType.CHECKBOX: _checkbox,
+    InputType.CONSENT: _consent,
 }
 # Plain text fields for the contact attributes get the input type that fits them.
 _IMPLIED_TYPES: dict[tuple[str, str], str] = {

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from signup.cognito import SignUpRequest
-from signup.form_fields import MESSAGES, attribute_form_field
+from signup.form_fields import MESSAGES, ConsentField, attribute_form_field
 from signup.password_policy import PasswordPolicy
 from signup.selectors import FieldSpec
 from signup.validators import CognitoPasswordPolicyValidator
@@ -216,6 +216,14 @@ class SignUpForm(UsernameMixin, forms.Form):
     def client_metadata(self) -> dict[str, str]:
         """ClientMetadata for the Lambda triggers (not stored)."""
         return dict(self._values_for("client_metadata"))
+
+    def consent_versions(self) -> dict[str, str]:
+        """The consents ticked, as {field name: version}, for the sign-up record (whatever their destination)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.attribute_names
+            if isinstance(self.fields[name], ConsentField) and self.cleaned_data.get(name)
+        }
 
     @sensitive_variables("data")
     def sign_up_request(self) -> SignUpRequest:

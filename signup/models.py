@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +67,13 @@ allowed_countries_validator = RegexValidator(
     message=_("Use two-letter region codes separated by commas, such as GB, IE."),
     code="invalid_countries",
 )
+consent_version_validator = RegexValidator(
+    regex=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,39}\Z",
+    message=_("Use at most 40 letters, digits and _ . : - characters, such as 2026-01 or v3."),
+    code="invalid_consent_version",
+)
+#: The links a consent label may carry: [text](terms) and [text](privacy).
+CONSENT_LINK = re.compile(r"\[([^\[\]]+)\]\((terms|privacy)\)")
 phone_region_validator = RegexValidator(
     regex=r"^[A-Z]{2}\Z", message=_("Use a two-letter region code such as GB or US."), code="invalid_region"
 )
@@ -82,12 +89,14 @@ class InputType(models.TextChoices):
     SELECT = "select", _("Select")
     CHECKBOX = "checkbox", _("Checkbox")
     TEXTAREA = "textarea", _("Text area")
+    CONSENT = "consent", _("Consent (terms, privacy notice, opt-in)")
 
 
 class Destination(models.TextChoices):
     USER_ATTRIBUTES = "user_attributes", _("UserAttributes (stored on the user)")
     VALIDATION_DATA = "validation_data", _("ValidationData (for a pre sign-up Lambda, not stored)")
     CLIENT_METADATA = "client_metadata", _("ClientMetadata (for Lambda triggers, not stored)")
+    NONE = "none", _("Not sent to Cognito (consent fields: kept in the sign-up record only)")
 
 
 def region_codes(value: str) -> list[str]:
@@ -252,6 +261,28 @@ class AttributeField(models.Model):
             "Region for phone numbers typed without +country code, e.g. GB. Empty: SIGNUP_PHONE_DEFAULT_REGION."
         ),
     )
+    consent_version = models.CharField(
+        _("consent version"),
+        max_length=40,
+        blank=True,
+        validators=[consent_version_validator],
+        help_text=_(
+            "Consent fields: the version of the text people accept, e.g. 2026-01. Change it whenever the terms or "
+            "the label change; each sign-up records the versions it accepted."
+        ),
+    )
+    consent_terms_url = models.CharField(
+        _("terms URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("Consent fields: where [text](terms) in the label links to (https://… or a path such as /terms)."),
+    )
+    consent_privacy_url = models.CharField(
+        _("privacy notice URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("Consent fields: where [text](privacy) in the label links to."),
+    )
 
     objects = ConfigurationQuerySet["AttributeField"].as_manager()
 
@@ -316,6 +347,7 @@ class AttributeField(models.Model):
         self._clean_phone(problem)
         if self.initial:
             self._clean_initial(problem)
+        self._clean_consent(problem)
         if problems:
             raise ValidationError(problems)
 
@@ -342,6 +374,8 @@ class AttributeField(models.Model):
             self._clean_choices(problem)
         elif self.choices:
             problem("choices", _("Only select fields have choices."), "choices_unused")
+        if self.input_type == InputType.CONSENT and self.initial:
+            problem("initial", _("A consent is never ticked in advance."), "consent_initial")
         if self.input_type not in TEXT_INPUT_TYPES:
             for field in ("min_length", "max_length", "regex"):
                 if getattr(self, field) not in (None, ""):
@@ -404,6 +438,25 @@ class AttributeField(models.Model):
         elif self.input_type == InputType.DATE and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", initial):
             problem("initial", _("A date's initial value is written YYYY-MM-DD."), "initial")
 
+    def _clean_consent(self, problem: Problem) -> None:
+        consent = self.input_type == InputType.CONSENT
+        if self.destination == Destination.NONE and not consent:
+            problem("destination", _("Only consent fields can stay out of the Cognito request."), "not_consent")
+        if not consent:
+            for field in ("consent_version", "consent_terms_url", "consent_privacy_url"):
+                if getattr(self, field):
+                    problem(field, _("Only consent fields have a version and links."), "not_consent")
+            return
+        if not self.consent_version:
+            problem("consent_version", _("A consent needs a version."), "consent_version_missing")
+        linked = {kind for _text, kind in CONSENT_LINK.findall(self.label or "")}
+        for kind, field in (("terms", "consent_terms_url"), ("privacy", "consent_privacy_url")):
+            url = getattr(self, field)
+            if url and not consent_url_allowed(url):
+                problem(field, _("Use an https:// or http:// address, or a path on this site such as /terms."), "url")
+            elif kind in linked and not url:
+                problem(field, _("The label links to [text](%(kind)s): set this address.") % {"kind": kind}, "url")
+
 
 def translation_languages() -> list[tuple[str, str]]:
     """The languages a field's texts can be given in: every shipped language but the default, whose texts are the
@@ -443,3 +496,41 @@ class AttributeFieldTranslation(models.Model):
                 _("Give at least one of the label, help text and placeholder in this language."),
                 code="empty_translation",
             )
+
+
+def consent_url_allowed(url: str) -> bool:
+    """http(s) addresses and paths on this site only: never javascript:, data: or a protocol-relative //host."""
+    if url.startswith("/"):
+        return not url.startswith("//") and "\\" not in url and not any(ch.isspace() for ch in url)
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return False
+    return True
+
+
+class SignUpRecord(models.Model):
+    """One registration that Cognito accepted: when, how the code went, which consents, how it ended.
+
+    No username, e-mail address, phone number or IP address: `user_sub` (Cognito's own id for the user) is the only
+    link to the person, and it leads only to Cognito, where the account itself lives. Written by signup.records (one
+    INSERT on SignUp, one UPDATE on confirmation), read by the admin's "Sign-ups" page, removed only by
+    `manage.py purgesignups`.
+    """
+
+    user_sub = models.CharField(_("user sub"), max_length=64, db_index=True)
+    created_at = models.DateTimeField(_("registered at"), db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, db_index=True)
+    delivery_medium = models.CharField(_("code sent by"), max_length=8, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    risk_data = models.BooleanField(_("risk data came"), default=False)
+    consent_versions = models.JSONField(_("consents accepted"), default=dict, blank=True)
+    outcome_codes = models.JSONField(_("outcome codes"), default=list, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("sign-up record")
+        verbose_name_plural = _("sign-up records")
+
+    def __str__(self) -> str:
+        return f"{self.user_sub} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -55,7 +55,7 @@ def sample_value(spec: FieldSpec) -> str:
         return spec.initial
     if spec.input_type == "select":
         return spec.choices[0][0] if spec.choices else ""
-    if spec.input_type == "checkbox":
+    if spec.input_type in ("checkbox", "consent"):
         return "on"
     if spec.input_type == "number":
         return _sample_number(spec)

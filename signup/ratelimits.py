@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
-from signup import counters, errors, keys
+from signup import counters, errors, keys, metrics
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +169,7 @@ def enforce(
             ip or "-",
         )
     if over:
+        metrics.rate_limited(action)
         raise errors.RateLimited(retry_after=max(wait for _, wait in over))
 
 
@@ -194,11 +195,13 @@ def sms_budget_check() -> None:
         return
     if isinstance(spent, int) and spent >= count:
         logger.warning("ratelimit.sms_budget_spent limit=%s", settings.SIGNUP_SMS_LIMIT)
+        metrics.sms_budget_refused()
         raise errors.SmsBudgetSpent(retry_after=wait)
 
 
 def sms_sent() -> None:
     """Count a code that went by text message (CodeDeliveryDetails said SMS)."""
+    metrics.sms_sent()
     bucket = _sms_bucket()
     if bucket is None:
         return

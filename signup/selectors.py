@@ -62,6 +62,9 @@ class FieldSpec:
     destination: str = "user_attributes"
     phone_region: str = ""
     allowed_countries: tuple[str, ...] = ()
+    consent_version: str = ""
+    consent_terms_url: str = ""
+    consent_privacy_url: str = ""
     # One per language the admin gave texts in, never the default's. Left out of repr: the page cache builds its key
     # from repr on every request (signup.page_cache), where all languages' texts tripled the cost with 5 fields in 11
     # languages; the key has the configuration revision, which every translation write raises.
@@ -100,6 +103,9 @@ class FieldSpec:
                 FieldTexts(language=t.language, label=t.label, help_text=t.help_text, placeholder=t.placeholder)
                 for t in model.translations.all()
             ),
+            consent_version=model.consent_version,
+            consent_terms_url=model.consent_terms_url,
+            consent_privacy_url=model.consent_privacy_url,
         )
 
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.utils import translation
 from django.views.decorators.debug import sensitive_variables
 
 from signup import (
@@ -19,11 +22,13 @@ from signup import (
     cooldown,
     delivery,
     errors,
+    insights,
     keys,
+    metrics,
     pool,
     ratelimits,
+    records,
     return_urls,
-    risk_stats,
     sign_in,
     uniform,
 )
@@ -53,12 +58,53 @@ def _new_session_key(session: SessionBase) -> None:
         session.cycle_key()
 
 
+@contextmanager
+def _outcome(operation: str) -> Iterator[None]:
+    """Count how an operation ended (its error's stable code, or "success") for the admin page and /metrics."""
+    try:
+        yield
+    except errors.PortalError as error:
+        metrics.outcome(operation, error.code)
+        insights.failure_soon(error.code)
+        raise
+    metrics.outcome(operation, "success")
+
+
+def signup_honeypot_hit() -> None:
+    """A bot filled the field people never see: counted, nothing else happens."""
+    logger.info("signup.register outcome=honeypot")
+    metrics.honeypot_hit()
+
+
 @sensitive_variables("request", "captcha_token")
 def signup_register(
-    *, session: SessionBase, request: SignUpRequest, context: RequestContext, captcha_token: str | None = None
+    *,
+    session: SessionBase,
+    request: SignUpRequest,
+    context: RequestContext,
+    captcha_token: str | None = None,
+    consents: Mapping[str, str] | None = None,
 ) -> Journey:
-    """Register the user with one SignUp call and remember the outcome in the session. With SIGNUP_CAPTCHA on, the
-    widget's token is checked first: a bot spends neither the limits of the username it types nor Cognito calls."""
+    """Register the user with one SignUp call and remember the outcome in the session (and in a sign-up record, with
+    the `consents` ticked as {field: version}). The form's local checks passed: that is counted first."""
+    insights.count_soon(insights.SUBMITTED)
+    with _outcome("register"):
+        return _register(
+            session=session, request=request, context=context, captcha_token=captcha_token, consents=consents or {}
+        )
+
+
+@sensitive_variables("request", "captcha_token")
+def _register(
+    *,
+    session: SessionBase,
+    request: SignUpRequest,
+    context: RequestContext,
+    captcha_token: str | None,
+    consents: Mapping[str, str],
+) -> Journey:
+    """With SIGNUP_CAPTCHA on, the widget's token is checked first: a bot spends neither the limits of the username
+    it types nor Cognito calls."""
     if captcha.enabled():
         captcha.verify(token=captcha_token, remote_ip=context.ip_address)
     contacts, description = _contacts(request), pool.user_pool_description()
@@ -81,7 +127,7 @@ def signup_register(
             raise _without_password_refused() from error
         raise
     uniform.observe("sign_up", time.monotonic() - started)
-    _risk_data_note(context, user_sub=result.user_sub)
+    _record(result, context=context, consents=consents)
     journey = _registered(session=session, result=result, username=request.username, contacts=contacts)
     if uniform.enabled():
         uniform.pad(elapsed=time.monotonic() - started)
@@ -104,13 +150,23 @@ def _without_password_refused() -> errors.PortalError:
     return errors.PasswordNeeded() if settings.SIGNUP_PASSWORD == "optional" else errors.PasswordlessNotEnabled()
 
 
-def _risk_data_note(context: RequestContext, *, user_sub: str) -> None:
-    """Count whether the browser's risk data came with this sign-up, so an operator can see whether it flows."""
+def _record(result: cognito.SignUpResult, *, context: RequestContext, consents: Mapping[str, str]) -> None:
+    """The sign-up record (one INSERT), and whether the browser's risk data came, so an operator sees it flow."""
+    risk_data = "present" if context.encoded_data else "absent"
     if not settings.COGNITO_USER_CONTEXT_DATA:
-        return  # the page did not load the risk script: nothing is missing
-    risk_stats.risk_data_record(present=bool(context.encoded_data))
-    if not context.encoded_data:
-        logger.info("signup.register risk_data=absent user_sub=%s", user_sub)
+        risk_data = "not_collected"  # the page did not load the risk script: nothing is missing
+    elif not context.encoded_data:
+        logger.info("signup.register risk_data=absent user_sub=%s", result.user_sub)
+    metrics.registered(risk_data=risk_data)
+    records.signup_record_create(
+        user_sub=result.user_sub,
+        confirmed=result.confirmed,
+        delivery_medium=result.delivery.medium if result.delivery else "",
+        language=translation.get_language() or "",
+        risk_data=bool(context.encoded_data),
+        consent_versions=consents,
+        outcome_codes=["registered", "auto_confirmed"] if result.confirmed else ["registered"],
+    )
 
 
 def _registered(
@@ -186,6 +242,12 @@ def signup_confirm(*, session: SessionBase, code: str, context: RequestContext) 
     journey = signup_current(session=session)
     if journey.confirmed:
         return journey
+    with _outcome("confirm"):
+        return _confirm(session=session, journey=journey, code=code, context=context)
+
+
+@sensitive_variables("code")
+def _confirm(*, session: SessionBase, journey: Journey, code: str, context: RequestContext) -> Journey:
     ratelimits.enforce("confirm", ip=context.ip_address, username=journey.username)
     if journey.existing_account:
         uniform.check_not_locked(journey.username)
@@ -203,6 +265,7 @@ def signup_confirm(*, session: SessionBase, code: str, context: RequestContext) 
             raise
         new_session = ""
     logger.info("signup.confirm outcome=success user_sub=%s", journey.user_sub or "-")
+    records.signup_record_confirmed(user_sub=journey.user_sub)
     confirmed = journey.confirmed_now(cognito_session=new_session)
     _new_session_key(session)
     return _save(session, sign_in.after_confirm(session=session, journey=confirmed, context=context))
@@ -218,6 +281,11 @@ def signup_resend(*, session: SessionBase, context: RequestContext) -> Journey:
     journey = signup_current(session=session)
     if journey.confirmed:
         return journey
+    with _outcome("resend"):
+        return _resend(session=session, journey=journey, context=context)
+
+
+def _resend(*, session: SessionBase, journey: Journey, context: RequestContext) -> Journey:
     if wait := signup_resend_wait(journey=journey):
         logger.info("signup.resend outcome=cooldown user_sub=%s", journey.user_sub or "-")
         raise errors.ResendCooldown(retry_after=wait)
@@ -241,6 +309,7 @@ def _resend_and_save(*, session: SessionBase, journey: Journey, context: Request
         cooldown.release(journey.username)  # no code went out
         if isinstance(error, errors.AlreadyConfirmed):
             logger.info("signup.resend outcome=already_confirmed user_sub=%s", journey.user_sub or "-")
+            records.signup_record_confirmed(user_sub=journey.user_sub)  # e.g. by the e-mailed link
             return _save(session, journey.confirmed_now())
         if isinstance(error, errors.UserNotFound):
             journey_clear(session)

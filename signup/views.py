@@ -16,7 +16,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from signup import captcha, errors, page_cache, services
+from signup import captcha, errors, insights, page_cache, services
 from signup.client_ip import request_context
 from signup.forms import HONEYPOT_FIELD, ChangeAddressForm, ConfirmForm, ResendForm, ResumeForm, SignUpForm
 from signup.journey import Journey, journey_load, notice_pop, notice_set
@@ -56,6 +56,7 @@ class SignUpView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         _remember_return_url(request)
         specs, policy = attribute_field_list_for_form(), password_policy_current()
+        insights.form_shown()
         if not page_cache.cacheable(request):
             return render_page(request, self.template_name, {"form": self._form(specs=specs, policy=policy)})
         key = page_cache.page_key((specs, policy, configuration_revision_held()))
@@ -70,7 +71,7 @@ class SignUpView(View):
     def post(self, request: HttpRequest) -> HttpResponse:
         if request.POST.get(HONEYPOT_FIELD):
             # A bot filled the field people never see: answer as a success would, do nothing.
-            logger.info("signup.register outcome=honeypot")
+            services.signup_honeypot_hit()
             return redirect("signup:confirm")
         form = self._form(request.POST)
         if not form.is_valid():
@@ -86,6 +87,7 @@ class SignUpView(View):
                 request=sign_up,
                 context=context,
                 captcha_token=request.POST.get(captcha.token_field()),
+                consents=form.consent_versions(),
             )
         except errors.PortalError as error:
             on_form(form, error)

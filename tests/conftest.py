@@ -49,8 +49,9 @@ def _fresh_clients_and_cache(monkeypatch) -> Iterator[list[float]]:
     from django.core.cache import cache, caches
     from django.utils import translation
 
-    from signup import pool, selectors, uniform
+    from signup import insights, pool, selectors, uniform
 
+    insights.flush()  # a form shown in an earlier test counts there, not here
     cache.clear()
     caches["fragments"].clear()
     cognito.reset_clients()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('signup', '0004_revision_and_allowed_countries'),
+        ('signup', '0005_consent_and_records'),
     ]
 
     operations = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import signal
 import socket
@@ -26,21 +27,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("production")
-    port = free_port()
-    env = production_env(
-        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
-        DJANGO_STATIC_ROOT=str(tmp / "static"),
-        DJANGO_TRUST_X_FORWARDED_PROTO="true",
-        COGNITO_CLIENT_SECRET=CLIENT_SECRET,
-        DJANGO_LOG_FORMAT="json",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS="1",
-        GUNICORN_THREADS="2",
-        HOME=str(tmp),  # where gunicorn 27 would put its control socket
-    )
+def gunicorn_running(tmp, port, env):
+    """Migrate, collect static files, start gunicorn with gunicorn.conf.py; yield it; stop it."""
     for command in (("migrate", "--noinput"), ("collectstatic", "--noinput")):
         result = run_manage(*command, env=env, timeout=120)
         assert result.returncode == 0, result.stdout + result.stderr
@@ -62,6 +50,24 @@ def server(tmp_path_factory):
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=30)
     log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("production")
+    port = free_port()
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
+        DJANGO_STATIC_ROOT=str(tmp / "static"),
+        DJANGO_TRUST_X_FORWARDED_PROTO="true",
+        COGNITO_CLIENT_SECRET=CLIENT_SECRET,
+        DJANGO_LOG_FORMAT="json",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="1",
+        GUNICORN_THREADS="2",
+        HOME=str(tmp),  # where gunicorn 27 would put its control socket
+    )
+    yield from gunicorn_running(tmp, port, env)
 
 
 def fetch(server, path, *, host=HOST, https=True, headers=None):
@@ -142,3 +148,35 @@ def test_f2_with_the_json_log_format_the_portals_lines_are_json_with_the_request
     assert entry["level"] == "WARNING"
     assert entry["logger"] == "django.request"
     assert entry["message"] == "Not Found: /no-such-page/"
+
+
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory):
+    """gunicorn with two workers and /metrics behind a token."""
+    tmp = tmp_path_factory.mktemp("metrics")
+    port = free_port()
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
+        DJANGO_STATIC_ROOT=str(tmp / "static"),
+        DJANGO_TRUST_X_FORWARDED_PROTO="true",
+        COGNITO_CLIENT_SECRET=CLIENT_SECRET,
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="2",
+        GUNICORN_THREADS="2",
+        SIGNUP_METRICS_TOKEN="two-workers-token",
+        PROMETHEUS_MULTIPROC_DIR=str(tmp / "metrics"),
+        HOME=str(tmp),
+    )
+    yield from gunicorn_running(tmp, port, env)
+
+
+def test_metrics_sum_the_forms_shown_by_every_worker(two_workers):
+    for _ in range(12):  # a new connection each time: the workers take turns as they accept
+        response, _body = fetch(two_workers, "/signup/", headers={"Connection": "close"})
+        assert response.status == 200
+
+    response, body = fetch(two_workers, "/metrics", headers={"Authorization": "Bearer two-workers-token"})
+
+    assert response.status == 200
+    assert "signup_forms_shown_total 12.0" in body.decode()
+    assert any(name.startswith("counter_") for name in os.listdir(two_workers["tmp"] / "metrics"))

@@ -17,6 +17,9 @@ RESEND_RESPONSE = {
     "CodeDeliveryDetails": {"Destination": "a***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
 }
 
+# A successful SignUp writes its sign-up record.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
 def session():

@@ -7,7 +7,7 @@ from botocore.stub import ANY
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from signup import pool
-from signup.risk_stats import risk_data_share
+from signup.models import SignUpRecord
 from tests.helpers import CLIENT_ID, PASSWORD, SIGN_UP_RESPONSE, expect_sign_up, form_data
 
 pytestmark = pytest.mark.django_db
@@ -172,42 +172,20 @@ def test_resume_forwards_the_risk_data(client, stubber):
     assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
 
 
-def test_sign_ups_are_counted_with_and_without_risk_data_when_it_is_collected(client, risk_data_on, stubber, caplog):
+def test_sign_ups_are_recorded_with_and_without_risk_data_when_it_is_collected(client, risk_data_on, stubber, caplog):
     expect_sign_up(stubber, UserContextData={"IpAddress": "127.0.0.1", "EncodedData": "data"})
     client.post("/signup/", form_data(encoded_data="data"))
     expect_sign_up(stubber)
     client.post("/signup/", form_data())
 
-    share = risk_data_share()
-    assert (share.with_data, share.without_data) == (1, 1)
+    assert sorted(SignUpRecord.objects.values_list("risk_data", flat=True)) == [False, True]
     absent = [r.getMessage() for r in caplog.records if "risk_data=absent" in r.getMessage()]
     assert absent == [f"signup.register risk_data=absent user_sub={SIGN_UP_RESPONSE['UserSub']}"]
 
 
-def test_nothing_is_counted_when_risk_data_is_not_collected(client, risk_data_off, stubber):
+def test_no_absence_is_logged_when_risk_data_is_not_collected(client, risk_data_off, stubber, caplog):
     expect_sign_up(stubber)
     client.post("/signup/", form_data())
 
-    assert risk_data_share().total == 0
-
-
-def test_the_admin_page_shows_the_share_of_sign_ups_with_risk_data(admin_client, risk_data_on):
-    from signup.risk_stats import risk_data_record
-
-    for present in (True, True, True, False):
-        risk_data_record(present=present)
-
-    response = admin_client.get("/admin/signup/risk-data/")
-
-    assertContains(response, '<td id="risk-share">75.0 %</td>', html=True)
-    assertContains(response, '<td id="risk-without">1</td>', html=True)
-
-
-def test_the_risk_data_admin_page_is_for_staff_only(client):
-    response = client.get("/admin/signup/risk-data/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
-
-
-def test_the_admin_index_links_to_the_risk_data_page(admin_client):
-    assertContains(admin_client.get("/admin/"), 'href="/admin/signup/risk-data/"')
+    assert not any("risk_data=absent" in r.getMessage() for r in caplog.records)
+    assert SignUpRecord.objects.get().risk_data is False
