@@ -98,10 +98,10 @@ class FieldSpec:
             destination=model.destination,
             phone_region=model.phone_region,
             allowed_countries=tuple(region_codes(model.allowed_countries)),
-            # .all(): served from prefetch_related("translations") when the caller asked for it (one query in all)
+            # .all(): served from prefetch_related("translations") when asked for (one query in all); none before a save
             translations=tuple(
                 FieldTexts(language=t.language, label=t.label, help_text=t.help_text, placeholder=t.placeholder)
-                for t in model.translations.all()
+                for t in (model.translations.all() if model.pk is not None else ())
             ),
             consent_version=model.consent_version,
             consent_terms_url=model.consent_terms_url,

@@ -14,7 +14,7 @@ from signup import field_config, field_rules
 from signup.forms import SignUpForm
 from signup.models import AttributeField, SignUpRecord
 from signup.selectors import FieldSpec
-from tests.helpers import CLIENT_ID, PASSWORD, SIGN_UP_RESPONSE
+from tests.helpers import CLIENT_ID, PASSWORD, SIGN_UP_RESPONSE, inline_formset_data
 
 pytestmark = pytest.mark.django_db
 
@@ -241,6 +241,7 @@ def test_the_admin_saves_a_consent_and_refuses_a_script_link(admin_client):
         "enabled": "on",
         "position": "5",
         "choices": "[]",
+        **inline_formset_data("translations"),
     }
 
     refused = admin_client.post("/admin/signup/attributefield/add/", {**form, "consent_terms_url": "javascript:x"})
