@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from portal.health import readyz_view
 from signup.admin_views import risk_data_view
+from signup.brand_views import brand_css_view, favicon_view
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="signup:signup", permanent=False)),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("admin/signup/risk-data/", admin.site.admin_view(risk_data_view), name="signup-risk-data"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("brand.css", brand_css_view, name="brand-css"),
+    path("favicon.ico", favicon_view, name="favicon"),
     path("readyz", readyz_view, name="readyz"),
 ]
 
