@@ -58,7 +58,7 @@ def test_manage_py_check_refuses_a_failing_colour(settings):
 def test_start_up_refuses_a_failing_colour(settings):
     settings.SIGNUP_BRAND_PRIMARY_COLOR = "#eeeeee"
 
-    with pytest.raises(SystemCheckError, match="signup.E021"):
+    with pytest.raises(SystemCheckError, match=r"signup\.E021"):
         refuse_failing_branding()
 
 
