@@ -142,6 +142,36 @@ def test_every_page_fits_shows_all_its_text_and_has_no_axe_violations_on_phones_
     assert problems == {}
 
 
+# Translations run longer than English (German by a third and more, with long compounds): every visible text doubled,
+# plus a long compound word, must still fit.
+LONGER_TEXTS = """() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    while (walker.nextNode()) if (walker.currentNode.textContent.trim()) nodes.push(walker.currentNode);
+    const word = 'Bestätigungscodeanforderungen';
+    for (const node of nodes) node.textContent = `${node.textContent} ${word} ${node.textContent}`;
+    document.querySelectorAll('option').forEach(option => { option.textContent += ' (Bestätigungscode)'; });
+}"""
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_texts_twice_as_long_still_fit(portal, browser, viewport):
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems = {}
+    try:
+        for name in walk_the_pages(page, portal):
+            if name in ("signup-errors", "confirm", "done"):
+                page.evaluate(LONGER_TEXTS)
+                if found := layout_problems(page):
+                    problems[name] = found
+    finally:
+        context.close()
+
+    assert problems == {}
+
+
 def test_arabic_pages_are_mirrored(portal, browser):
     context = browser.new_context(viewport=VIEWPORTS["desktop"])
     page = context.new_page()
@@ -189,3 +219,16 @@ def test_a_branded_portal_looks_like_the_operators(portal, browser, settings, tm
         page.screenshot(path=out / "signup-desktop-branded.png")
     finally:
         context.close()
+
+
+def test_the_layout_check_does_find_clipped_text_and_sideways_scrolling(page):
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.set_content(
+        "<html><body><p style='width: 60px; white-space: nowrap; overflow: hidden'>Bestätigungscodeanforderungen</p>"
+        "<div style='width: 600px'>wide</div></body></html>"
+    )
+
+    problems = layout_problems(page)
+
+    assert problems[0].startswith("scrolls sideways by")
+    assert any(problem.startswith("clipped p.") for problem in problems)
