@@ -296,6 +296,18 @@ for _network in SIGNUP_METRICS_ALLOW:
     except ValueError:
         raise ImproperlyConfigured(f"SIGNUP_METRICS_ALLOW: {_network!r} is not a network such as 10.0.0.0/8.") from None
 
+# LOOK AND BRANDING (signup/branding.py; refused by `manage.py check` and at start-up when they fail WCAG AA)
+# Logo and favicon: a path on this origin (/static/…) or a static file name (brand/logo.svg).
+SIGNUP_BRAND_LOGO_URL = env("SIGNUP_BRAND_LOGO_URL", default="")
+SIGNUP_BRAND_FAVICON_URL = env("SIGNUP_BRAND_FAVICON_URL", default="")
+# Hex colours: primary fills buttons (white text) and colours links; accent marks the card and the step indicator.
+SIGNUP_BRAND_PRIMARY_COLOR = env("SIGNUP_BRAND_PRIMARY_COLOR", default="")
+SIGNUP_BRAND_ACCENT_COLOR = env("SIGNUP_BRAND_ACCENT_COLOR", default="")
+# Footer links (absolute URLs or paths); each is shown only when set.
+SIGNUP_TERMS_URL = env("SIGNUP_TERMS_URL", default="")
+SIGNUP_PRIVACY_URL = env("SIGNUP_PRIVACY_URL", default="")
+SIGNUP_SUPPORT_URL = env("SIGNUP_SUPPORT_URL", default="")
+
 # CAPTCHA (signup/captcha.py): a provider's widget on the sign-up and resume forms, its token checked with the
 # provider's siteverify before any rate limit or Cognito call. The secret key never reaches the browser or a log.
 SIGNUP_CAPTCHA = _choice("SIGNUP_CAPTCHA", ("off", *captcha.PROVIDERS), "off")

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.management.base import SystemCheckError
 from django.db import DatabaseError
 
 
@@ -100,6 +102,45 @@ def return_url_settings_check(**_: Any) -> list[Error]:
             Error(f"SIGNUP_DEFAULT_RETURN_URL is not an absolute http(s) URL ({problem}).", id="signup.E011")
         )
     return problems
+
+
+@register()
+def branding_settings_check(**_: Any) -> list[Error]:
+    """Refuse brand colours that fail WCAG AA and logos or favicons from another origin (signup/branding.py)."""
+    from signup import branding
+
+    problems: list[Error] = []
+    for setting in ("SIGNUP_BRAND_PRIMARY_COLOR", "SIGNUP_BRAND_ACCENT_COLOR"):
+        value = getattr(settings, setting)
+        if not value:
+            continue
+        colour = branding.normalise_hex(value)
+        if colour is None:
+            problems.append(
+                Error(f"{setting} {value!r} is not a hex colour.", hint="Use #rrggbb, e.g. #1f4fd1.", id="signup.E020")
+            )
+            continue
+        problems += [
+            Error(failure.message, hint="Choose a darker colour.", id="signup.E021")
+            for failure in branding.contrast_failures(setting, colour)
+        ]
+    for setting in ("SIGNUP_BRAND_LOGO_URL", "SIGNUP_BRAND_FAVICON_URL"):
+        value = getattr(settings, setting)
+        if value and (problem := branding.same_origin_problem(branding.asset_url(value))):
+            problems.append(Error(f"{setting} {value!r} is refused: {problem}.", id="signup.E022"))
+    for setting in ("SIGNUP_TERMS_URL", "SIGNUP_PRIVACY_URL", "SIGNUP_SUPPORT_URL"):
+        value = getattr(settings, setting)
+        if value and urlsplit(value).scheme not in ("http", "https", "mailto", ""):
+            problems.append(
+                Error(f"{setting} {value!r} must be an http(s) or mailto: URL or a path.", id="signup.E023")
+            )
+    return problems
+
+
+def refuse_failing_branding() -> None:
+    """At start-up under gunicorn (which runs no system checks): stop on a brand setting the check refuses."""
+    if errors := branding_settings_check():
+        raise SystemCheckError("\n".join(f"{error.id}: {error.msg}" for error in errors))
 
 
 @register(Tags.database)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.encoding import escape_uri_path
 
+from signup import branding
+
 
 def language_next(request: HttpRequest) -> str:
     """Where the language switcher comes back to: this page, without its `next`. A return URL the allow-list refused
@@ -27,5 +29,13 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "cognito_user_pool_id": settings.COGNITO_USER_POOL_ID,
         "cognito_client_id": settings.COGNITO_CLIENT_ID,
         "app_name": settings.SIGNUP_APP_NAME,
+        "brand": {
+            "logo_url": branding.asset_url(settings.SIGNUP_BRAND_LOGO_URL),
+            "favicon_url": branding.favicon_url(),
+            "stylesheet_url": branding.stylesheet_url(),
+            "terms_url": settings.SIGNUP_TERMS_URL,
+            "privacy_url": settings.SIGNUP_PRIVACY_URL,
+            "support_url": settings.SIGNUP_SUPPORT_URL,
+        },
         "language_next": language_next(request),
     }

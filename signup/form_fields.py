@@ -195,12 +195,13 @@ def _text(parts: _Parts) -> forms.Field:
 def _email(parts: _Parts) -> forms.Field:
     text = parts.text()
     text["validators"].append(EmailValidator(message=_("Enter a valid email address, e.g. name@example.com.")))
-    return AttributeCharField(widget=forms.EmailInput(attrs=parts.attrs), **text)
+    # Addresses and numbers read left to right inside right-to-left pages too.
+    return AttributeCharField(widget=forms.EmailInput(attrs={**parts.attrs, "dir": "ltr"}), **text)
 
 
 def _tel(parts: _Parts) -> forms.Field:
     region = parts.spec.phone_region or settings.SIGNUP_PHONE_DEFAULT_REGION
-    widget = TelInput(attrs=parts.attrs)
+    widget = TelInput(attrs={**parts.attrs, "dir": "ltr"})
     return PhoneNumberField(region=region, allowed=parts.spec.allowed_countries, widget=widget, **parts.text())
 
 

@@ -6,7 +6,20 @@ from typing import Any
 
 PASSWORD = "Correct-Horse-9"
 # The Accept-Language a browser set to each language sends (Playwright derives it from the locale).
-BROWSER_LOCALES = {"en": "en-GB", "de": "de-DE", "fr": "fr-FR"}
+BROWSER_LOCALES = {
+    "en": "en-GB",
+    "de": "de-DE",
+    "fr": "fr-FR",
+    "es": "es-ES",
+    "it": "it-IT",
+    "nl": "nl-NL",
+    "pt-br": "pt-BR",
+    "pl": "pl-PL",
+    "ja": "ja-JP",
+    "zh-hans": "zh-CN",
+    "ko": "ko-KR",
+    "ar": "ar-EG",
+}
 
 
 def fill_sign_up(page: Any, username: str, password: str = PASSWORD) -> None:

@@ -247,7 +247,7 @@ def test_after_the_cooldown_a_new_code_goes_to_the_session_username_not_a_posted
 
     assertRedirects(response, "/signup/confirm/")
     assertContains(response, "We sent you a new code.")
-    assertContains(response, "We sent a code by text message to +*******1234")
+    assertContains(response, 'We sent a code by text message to <bdi dir="ltr">+*******1234</bdi>')
     assert resend_region(response) == "You can ask for a new code in 30 seconds."
 
 
@@ -299,7 +299,7 @@ def test_coming_back_to_an_unconfirmed_account_sends_a_code_and_lands_on_the_cod
 
     assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
     page = client.get("/signup/confirm/")
-    assertContains(page, "We sent a code by email to c***@e***")
+    assertContains(page, 'We sent a code by email to <bdi dir="ltr">c***@e***</bdi>')
     assertNotContains(page, "carol")  # the page shows Cognito's masked destination and nothing else about her
 
 
@@ -362,7 +362,7 @@ def test_coming_back_inside_the_cooldown_leads_to_the_code_step_without_a_new_co
 
     assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
     page = other.get("/signup/confirm/")
-    assertContains(page, "We sent a code by email to a***@e***")
+    assertContains(page, 'We sent a code by email to <bdi dir="ltr">a***@e***</bdi>')
     assert 'data-wait="25"' in resend_button(page)
 
 
@@ -452,7 +452,7 @@ def test_a_sign_up_that_timed_out_then_exists_continues_to_the_code_step(client,
     assertRedirects(second, "/signup/confirm/", fetch_redirect_response=False)
     assert slow_cognito.calls == {"SignUp": 2, "ResendConfirmationCode": 1}
     page = client.get("/signup/confirm/")
-    assertContains(page, "We sent a code by email to a***@e***")
+    assertContains(page, 'We sent a code by email to <bdi dir="ltr">a***@e***</bdi>')
     assertNotContains(page, "already taken")
 
 
@@ -516,7 +516,7 @@ def test_with_uniform_outcome_new_and_existing_usernames_get_the_same_code_step(
         pages.append(strip_csrf(browser.get("/signup/confirm/")))
 
     assert pages[0] == pages[1] == pages[2]
-    assert f"We sent a code by email to {EMAIL_USERNAME}" in pages[0]
+    assert f'We sent a code by email to <bdi dir="ltr">{EMAIL_USERNAME}</bdi>' in pages[0]
 
 
 def test_with_uniform_outcome_a_confirmed_account_never_says_so(client, stubber, uniform, clock):

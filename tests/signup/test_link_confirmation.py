@@ -65,7 +65,7 @@ def test_a_text_message_always_gets_the_code_form(signed_up, settings):
 
     assert page.context["confirmation"] == "code"
     assert has_code_control(page)
-    assertContains(page, "We sent a code by text message to +*******0123.")
+    assertContains(page, 'We sent a code by text message to <bdi dir="ltr">+*******0123</bdi>.')
     assertNotContains(page, MAY_HOLD_A_LINK)
 
 
@@ -86,7 +86,7 @@ def test_with_the_pool_unreadable_the_code_form_stays_and_says_a_link_may_have_c
 
     assert page.context["confirmation"] == "either"
     assert has_code_control(page)
-    assertContains(page, "We sent a code by email to a***@e***.")
+    assertContains(page, 'We sent a code by email to <bdi dir="ltr">a***@e***</bdi>.')
     assertContains(page, MAY_HOLD_A_LINK)
 
 

@@ -30,7 +30,7 @@ def test_a_successful_sign_up_redirects_to_the_confirmation_page_which_shows_whe
 
     assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
     page = client.get("/signup/confirm/")
-    assertContains(page, "We sent a code by email to a***@e***")
+    assertContains(page, 'We sent a code by email to <bdi dir="ltr">a***@e***</bdi>')
     assertContains(page, "email address you gave")
     assertContains(page, 'autocomplete="one-time-code"')
 
