@@ -22,12 +22,17 @@ def unreadable_pool(monkeypatch):
         ("fr-CH, fr;q=0.9, en;q=0.8", "fr", "S’inscrire", "Nom d’utilisateur"),  # noqa: RUF001
         ("en-GB", "en", "Sign up", "Username"),
         ("sv-SE", "en", "Sign up", "Username"),
+        ("ja-JP,ja;q=0.9", "ja", "登録", "ユーザー名"),
+        ("pt-BR", "pt-br", "Cadastrar", "Nome de usuário"),
+        ("zh-CN,zh;q=0.9", "zh-hans", "注册", "用户名"),
+        ("ar-EG", "ar", "التسجيل", "اسم المستخدم"),
     ],
 )
 def test_the_language_follows_accept_language(client, accept_language, lang, heading, label):
     response = client.get("/signup/", HTTP_ACCEPT_LANGUAGE=accept_language)
 
-    assertContains(response, f'<html lang="{lang}" dir="ltr">')
+    direction = "rtl" if lang == "ar" else "ltr"
+    assertContains(response, f'<html lang="{lang}" dir="{direction}">')
     assertContains(response, f"<h1>{heading}</h1>", html=True)
     assertContains(response, f'<label for="id_username">{label}</label>', html=True)
 
