@@ -569,12 +569,10 @@ def test_without_uniform_outcome_an_existing_username_is_told_it_is_taken(client
     assert error_codes(response, "username") == ["username_exists"]
 
 
-def test_with_uniform_outcome_every_sign_up_asks_for_the_same_padded_time(
-    client, stubber, uniform, clock, _fresh_clients_and_cache
-):
+def test_with_uniform_outcome_every_sign_up_asks_for_the_same_padded_time(client, stubber, uniform, clock, padding):
     from signup import uniform as uniform_outcome
 
-    slept = _fresh_clients_and_cache  # what the padding asked for (tests/conftest.py records it, nothing sleeps)
+    slept = padding
     for outcome in ("new", "unconfirmed", "confirmed"):
         clock.advance(30)
         slept.clear()

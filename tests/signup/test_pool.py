@@ -69,6 +69,9 @@ def test_a_stale_answer_is_served_at_once_while_one_refresh_hangs(hanging, monke
     assert answers == [DESCRIPTION] * 80
     assert hanging.calls == 2  # the first read and one refresh, not one per page
     hanging.answer.set()
+    with pool._user_pool._lock:  # the background refresh has ended: it cannot write into the next test's process
+        pass
+    pool.pool_cache_clear()
 
 
 def test_a_failed_read_is_remembered_and_not_repeated_on_every_page(hanging):
