@@ -192,3 +192,9 @@ def local_passkey_cognito(local_cognito_server, local_passkey_pool, settings, mo
     cognito.reset_clients()
     local_cognito_server.clear_requests()
     return local_cognito_server
+
+
+@pytest.fixture
+def padding(_fresh_clients_and_cache: list[float]) -> list[float]:
+    """The seconds the uniform outcome asked to sleep in this test, in order (nothing really sleeps)."""
+    return _fresh_clients_and_cache

@@ -9,6 +9,7 @@ import copy
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -249,3 +250,30 @@ def inline_formset_data(prefix: str, *rows: dict[str, str], initial: int = 0) ->
     for index, row in enumerate(rows):
         data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
     return data
+
+
+def finishes_in_a_child(work: Callable[[], Any], *, seconds: float) -> Any:
+    """Run `work` in a forked copy of this test process and return what it returns; fail the test when it has not
+    finished within `seconds` (the child is then killed). For work that, gone wrong, never yields the GIL (a
+    backtracking regular expression), which no thread in this process could survive."""
+    import multiprocessing
+
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            sender.send(("ok", work()))
+        except BaseException as error:  # report it: the parent fails with it
+            sender.send(("error", repr(error)))
+
+    process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
+    process.start()
+    try:
+        if not receiver.poll(seconds):
+            raise AssertionError(f"still working after {seconds} s")
+        kind, value = receiver.recv()
+    finally:
+        process.kill()
+        process.join()
+    assert kind == "ok", value
+    return value

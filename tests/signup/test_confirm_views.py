@@ -567,3 +567,32 @@ def test_without_uniform_outcome_an_existing_username_is_told_it_is_taken(client
     response = client.post("/signup/", {"username": EMAIL_USERNAME, "password": PASSWORD, "email": EMAIL_USERNAME})
 
     assert error_codes(response, "username") == ["username_exists"]
+
+
+def test_with_uniform_outcome_every_sign_up_asks_for_the_same_padded_time(client, stubber, uniform, clock, padding):
+    from signup import uniform as uniform_outcome
+
+    slept = padding
+    for outcome in ("new", "unconfirmed", "confirmed"):
+        clock.advance(30)
+        slept.clear()
+        sign_up_by_email(client.__class__(), stubber, outcome)
+        # The clock stands still, so the work took 0 s: the padding is the whole target, on every path alike.
+        assert slept == [uniform_outcome.target_seconds()], outcome
+
+
+def test_with_uniform_outcome_coming_back_inside_the_cooldown_looks_like_any_other_username(
+    client, stubber, uniform, clock
+):
+    assertRedirects(sign_up_by_email(client, stubber, "new"), "/signup/confirm/", fetch_redirect_response=False)
+    clock.advance(5)  # well inside the cooldown of the code just sent: nothing is sent, nothing queued
+    pages = []
+    for username in (EMAIL_USERNAME, "nobody@example.com"):
+        if username != EMAIL_USERNAME:  # outside any cooldown: Cognito is asked, and knows no such user
+            stubber.add_client_error("resend_confirmation_code", service_error_code="UserNotFoundException")
+        browser = client.__class__()
+        response = browser.post("/signup/resume/", {"username": username})
+        assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
+        pages.append(strip_csrf(browser.get("/signup/confirm/")))
+
+    assert pages[0] == pages[1]

@@ -10,11 +10,12 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from signup import ratelimits
+from signup import keys, ratelimits
 from signup.forms import HONEYPOT_FIELD
 from signup.journey import journey_load
+from signup.models import AttributeField
 from signup.ratelimits import Rate
-from tests.helpers import expect_sign_up, form_data
+from tests.helpers import PASSWORD, expect_sign_up, form_data
 
 # The clock stands still unless a test moves it: fixed windows never roll over in the middle of a test.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -281,3 +282,152 @@ def test_a_resend_inside_the_cooldown_is_a_429_page_not_a_500(client, stubber, s
     assert response.status_code == 429
     assertContains(response, "Please wait before asking for another code.", status_code=429)
     assert int(response["Retry-After"]) > 0
+
+
+# --- Destinations: codes to one address, whichever way they are asked for ------------------------------------------
+
+
+def sent(stubber, operation="sign_up", delivery=None, times=1):
+    """Cognito sends a code (by email unless `delivery` says otherwise)."""
+    delivery = delivery or {"Destination": "a***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+    response = {"UserConfirmed": False, "UserSub": "5c1b6f3e-1111-4222-8333-944445555666"}
+    for _ in range(times):
+        if operation == "sign_up":
+            stubber.add_response("sign_up", {**response, "CodeDeliveryDetails": delivery})
+        else:
+            stubber.add_response("resend_confirmation_code", {"CodeDeliveryDetails": delivery})
+
+
+def test_the_sixth_code_to_one_address_within_an_hour_is_refused_across_sign_up_resend_and_resume(
+    client, stubber, settings
+):
+    settings.SIGNUP_RESEND_COOLDOWN = 0  # only the destination limit stands between the codes
+    sent(stubber)
+    assertRedirects(
+        client.post("/signup/", form_data(username="one")), "/signup/confirm/", fetch_redirect_response=False
+    )
+    sent(stubber, "resend", times=2)
+    assert [client.post("/signup/confirm/resend/").status_code for _ in range(2)] == [302, 302]
+    sent(stubber, "resend")
+    assert client.post("/signup/resume/", {"username": "one"}).status_code == 302  # the fourth code
+    sent(stubber)
+    assert client.post("/signup/", form_data(username="two")).status_code == 302  # the fifth, another username
+
+    # The sixth, for a third username and the address written differently: nothing queued, so nothing reaches Cognito.
+    response = client.post("/signup/", form_data(username="three", email=" ALICE@Example.com "))
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert client.post("/signup/confirm/resend/").status_code == 429
+    assert client.post("/signup/resume/", {"username": "one"}).status_code == 429
+
+
+def test_the_cache_holds_destinations_only_as_keyed_hashes(client, stubber):
+    sent(stubber)
+    client.post("/signup/", form_data(username="erin", email="erin.secret@example.org"))
+
+    assert any(":destination:" in key for key in cache._cache)
+    for key, value in cache._cache.items():
+        assert "erin.secret" not in key
+        assert b"erin.secret" not in value
+
+
+def test_other_addresses_have_their_own_destination_buckets(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "signup:1/h/destination"
+    sent(stubber, times=2)
+    assert client.post("/signup/", form_data(username="u1", email="first@example.com")).status_code == 302
+    assert client.post("/signup/", form_data(username="u2", email="second@example.com")).status_code == 302
+    assert client.post("/signup/", form_data(username="u3", email="first@example.com")).status_code == 429
+
+
+# --- IPv6: one customer's /64 is one client ---------------------------------------------------------------------
+
+
+def test_ipv6_clients_are_counted_per_64_and_ipv4_per_address(settings):
+    assert keys.client_network("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64"
+    assert keys.client_network("2001:db8:1:2::1") == keys.client_network("2001:db8:1:2:ffff::9")
+    assert keys.client_network("2001:db8:1:3::1") != keys.client_network("2001:db8:1:2::1")
+    assert keys.client_network("::ffff:203.0.113.7") == "203.0.113.7"
+    assert keys.client_network("203.0.113.7") != keys.client_network("203.0.113.8")
+    settings.SIGNUP_RATE_LIMIT_IPV6_PREFIX = 56
+    assert keys.client_network("2001:db8:1:2ff::1") == "2001:db8:1:200::/56"
+
+
+def test_addresses_of_one_ipv6_64_share_the_ip_bucket(client, stubber, settings):
+    settings.SIGNUP_RATE_LIMIT = "signup:2/m/ip"
+    taken(stubber, 3)
+    statuses = [
+        client.post("/signup/", form_data(username=f"v6-{n}"), REMOTE_ADDR=f"2001:db8:7:8::{n + 1:x}").status_code
+        for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    assert client.post("/signup/", form_data(username="v6-other"), REMOTE_ADDR="2001:db8:7:9::1").status_code == 200
+
+
+# --- SIGNUP_SMS_LIMIT: a budget of text messages for the whole deployment ----------------------------------------
+
+
+@pytest.fixture
+def phone_form():
+    """The form asks for a phone number only, so the code goes by text message."""
+    AttributeField.objects.all().delete()
+    AttributeField.objects.create(attribute_name="phone_number", label="Phone", input_type="tel", required=True)
+
+
+SMS = {"Destination": "+*******0123", "DeliveryMedium": "SMS", "AttributeName": "phone_number"}
+
+
+def test_phone_sign_ups_over_the_sms_budget_are_told_to_try_later_and_a_warning_is_logged(
+    client, stubber, settings, phone_form, caplog
+):
+    settings.SIGNUP_SMS_LIMIT = "2/h"
+    sent(stubber, delivery=SMS, times=2)
+    for n in range(2):
+        data = {"username": f"p{n}", "password": PASSWORD, "phone_number": f"+4474001234{n:02d}"}
+        assert client.post("/signup/", data).status_code == 302
+
+    response = client.post("/signup/", {"username": "p9", "password": PASSWORD, "phone_number": "+447400123499"})
+
+    assert response.status_code == 429
+    assert response.context["error_code"] == "sms_budget_spent"
+    assertContains(response, "Please try again later", status_code=429)
+    assert int(response["Retry-After"]) > 0
+    (warning,) = [r for r in caplog.records if "ratelimit.sms_budget_spent" in r.getMessage()]
+    assert warning.levelname == "WARNING"
+    assert "limit=2/h" in warning.getMessage()
+
+
+def test_email_sign_ups_do_not_spend_the_sms_budget(client, stubber, settings):
+    settings.SIGNUP_SMS_LIMIT = "1/h"
+    sent(stubber, times=2)
+    assert [
+        client.post("/signup/", form_data(username=f"e{n}", email=f"e{n}@example.com")).status_code for n in range(2)
+    ] == [302, 302]
+
+
+@pytest.mark.parametrize("value", ["1/x", "0/h", "many", "200/0h"])
+def test_a_malformed_sms_limit_is_improperly_configured_naming_the_variable(value):
+    with pytest.raises(ImproperlyConfigured, match="SIGNUP_SMS_LIMIT"):
+        ratelimits.parse_budget(value)
+
+
+# --- Allowed countries: a field error before Cognito -------------------------------------------------------------
+
+
+def test_a_phone_number_outside_the_fields_allowed_countries_is_a_field_error_and_cognito_is_not_called(
+    client, stubber, phone_form
+):
+    AttributeField.objects.filter(attribute_name="phone_number").update(allowed_countries="GB, IE")
+
+    response = client.post("/signup/", {"username": "frank", "password": PASSWORD, "phone_number": "+1 201 555 0123"})
+
+    assert response.status_code == 200
+    assert [e.code for e in response.context["form"].errors.as_data()["phone_number"]] == ["country_not_allowed"]
+    assertContains(response, "We cannot send codes to phone numbers in this country")
+    sent(stubber, delivery=SMS)
+    assert (
+        client.post(
+            "/signup/", {"username": "frank", "password": PASSWORD, "phone_number": "+44 7400 123456"}
+        ).status_code
+        == 302
+    )
