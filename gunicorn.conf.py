@@ -39,7 +39,9 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 0)
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
+# The path without its query string (%(U)s, not the request line %(r)s): a query string may carry an address or a
+# username (?next=, old bookmarks of ?username=), and the access log is not masked like the portal's own lines.
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 
 # The portal alone decides what to trust of X-Forwarded-* (DJANGO_TRUSTED_PROXY_COUNT,
 # DJANGO_TRUST_X_FORWARDED_PROTO): gunicorn must not turn X-Forwarded-Proto into an https url scheme by itself.
