@@ -86,3 +86,29 @@ def test_only_failures_count_an_admin_who_signs_in_often_is_never_throttled(clie
         sign_in(client, WRONG_PASSWORD)
 
     assert sign_in(client, ADMIN_PASSWORD).status_code == 302
+
+
+def cache_down(*args, **kwargs):
+    raise ConnectionError("cache down")
+
+
+def test_with_the_cache_down_the_limits_fail_open_and_the_admin_can_still_sign_in(client, admin_user, monkeypatch):
+    monkeypatch.setattr("signup.counters.hit_many", cache_down)
+
+    assert sign_in(client, WRONG_PASSWORD).status_code == 200
+    assert sign_in(client, ADMIN_PASSWORD).status_code == 302
+
+
+def test_a_cache_that_fails_while_refunding_a_sign_in_is_no_error(client, admin_user, monkeypatch):
+    monkeypatch.setattr("signup.ratelimits.cache", type("DownCache", (), {"decr": staticmethod(cache_down)})())
+
+    assert sign_in(client, ADMIN_PASSWORD).status_code == 302
+    assert signed_in(client)
+
+
+def test_wrong_passwords_posted_by_a_signed_in_admin_still_count(client, admin_user):
+    assert sign_in(client, ADMIN_PASSWORD).status_code == 302
+    for _ in range(5):
+        assert sign_in(client, WRONG_PASSWORD).status_code == 200  # still signed in as admin: these still count
+
+    assert sign_in(client, WRONG_PASSWORD).status_code == 429
