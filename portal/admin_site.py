@@ -1,5 +1,7 @@
 """Django's admin with a throttled login: `admin_login` rate limits (SIGNUP_RATE_LIMIT, per client network and per
-username, counting every attempt) and a log line for every failure, so guessing an admin's password is slow and seen.
+username, counting failures only) and a log line for every failure, so guessing an admin's password is slow and seen.
+Every attempt is counted before the password is checked (so parallel guesses cannot slip past the limit) and a
+successful one is taken back: an admin who signs in often is never locked out by it.
 """
 
 from __future__ import annotations
@@ -23,15 +25,19 @@ logger = logging.getLogger(__name__)
 
 class PortalAdminSite(admin.AdminSite):
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        if request.method == "POST":
-            username = str(request.POST.get("username", ""))[:150] or None
-            try:
-                ratelimits.enforce("admin_login", ip=client_ip(request), username=username)
-            except errors.RateLimited as error:
-                logger.warning("admin.login outcome=rate_limited client_ip=%s", client_ip(request))
-                explanation = _("Too many sign-in attempts. Please wait a few minutes and try again.")
-                return error_page(request, 429, explanation=explanation, retry_after=error.retry_after)
-        return super().login(request, extra_context)
+        if request.method != "POST":
+            return super().login(request, extra_context)
+        username = str(request.POST.get("username", ""))[:150] or None
+        try:
+            counted = ratelimits.enforce("admin_login", ip=client_ip(request), username=username)
+        except errors.RateLimited as error:
+            logger.warning("admin.login outcome=rate_limited client_ip=%s", client_ip(request))
+            explanation = _("Too many sign-in attempts. Please wait a few minutes and try again.")
+            return error_page(request, 429, explanation=explanation, retry_after=error.retry_after)
+        response = super().login(request, extra_context)
+        if response.status_code == 302 and request.user.is_authenticated:  # signed in: only failures count
+            ratelimits.refund(counted)
+        return response
 
 
 class PortalAdminConfig(AdminConfig):

@@ -138,9 +138,10 @@ def _bucket_key(rate: Rate, value: str, window: int) -> str:
 
 def enforce(
     action: str, *, ip: str | None = None, username: str | None = None, destinations: Sequence[str] = ()
-) -> None:
+) -> list[str]:
     """Count one attempt at `action` in the buckets of the keys given (None or empty: not counted) and raise
-    errors.RateLimited if any of them is over its limit. `destinations` are keyed digests (signup.keys).
+    errors.RateLimited if any of them is over its limit. `destinations` are keyed digests (signup.keys). Returns
+    the buckets counted, for `refund` when the attempt turns out not to count (a successful admin login).
 
     The buckets are independent, so an attacker rotating IPs still fills the username's and the destination's. A
     cache that does not answer fails open (logged): the limits protect Cognito's quota, the page must still work.
@@ -157,7 +158,7 @@ def enforce(
         counts = counters.hit_many([(key, rate.period + 1) for rate, key, _ in buckets])
     except Exception:  # a cache outage must not become a 500
         logger.warning("ratelimit.cache_unavailable action=%s", action, exc_info=True)
-        return
+        return []
     over = [(rate, wait) for (rate, _, wait), count in zip(buckets, counts, strict=True) if count > rate.count]
     for rate, _ in over:
         logger.warning(
@@ -171,6 +172,20 @@ def enforce(
     if over:
         metrics.rate_limited(action)
         raise errors.RateLimited(retry_after=max(wait for _, wait in over))
+    return [key for _, key, _ in buckets]
+
+
+def refund(bucket_keys: Sequence[str]) -> None:
+    """Take back one attempt from each of the buckets `enforce` counted (it returned them). Counting first and
+    refunding after keeps the limit exact under parallel attempts, which checking first would not."""
+    for key in bucket_keys:
+        try:
+            cache.decr(key)
+        except ValueError:  # the window ended meanwhile: its bucket is gone, nothing to take back
+            continue
+        except Exception:  # a cache outage must not become a 500
+            logger.warning("ratelimit.cache_unavailable action=refund", exc_info=True)
+            return
 
 
 def _sms_bucket() -> tuple[int, str, int, int] | None:

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from signup import keys, ratelimits
+from signup import errors, keys, ratelimits
 from signup.forms import HONEYPOT_FIELD
 from signup.journey import journey_load
 from signup.models import AttributeField
@@ -431,3 +431,24 @@ def test_a_phone_number_outside_the_fields_allowed_countries_is_a_field_error_an
         ).status_code
         == 302
     )
+
+
+def test_a_refunded_attempt_no_longer_counts(settings):
+    settings.SIGNUP_RATE_LIMIT = "admin_login:1/15m/username"
+    counted = ratelimits.enforce("admin_login", username="admin")
+
+    ratelimits.refund(counted)
+
+    ratelimits.enforce("admin_login", username="admin")  # the refunded attempt left room for this one
+    with pytest.raises(errors.RateLimited):
+        ratelimits.enforce("admin_login", username="admin")
+
+
+def test_refunding_a_bucket_whose_window_ended_meanwhile_is_no_error(settings):
+    settings.SIGNUP_RATE_LIMIT = "admin_login:1/15m/username"
+    counted = ratelimits.enforce("admin_login", username="admin")
+    cache.clear()
+
+    ratelimits.refund(counted)
+
+    assert counted

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
+from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from tests.helpers import PASSWORD, SIGN_UP_RESPONSE, expect_sign_up, form_data
+from tests.helpers import PASSWORD, SIGN_UP_RESPONSE, expect_confirm, expect_sign_up, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +208,34 @@ def test_the_empty_form_rendered_once_still_follows_configuration_and_language(c
     german = client.get("/signup/", HTTP_ACCEPT_LANGUAGE="de")
     assertContains(german, "Benutzername")
     assertContains(client.get("/signup/", HTTP_ACCEPT_LANGUAGE="en"), ">Username<")
+
+
+@pytest.fixture
+def planted_session_id(settings) -> str:
+    """A session id an attacker obtained from the portal and planted in the victim's browser."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session["planted"] = True
+    session.create()
+    return session.session_key
+
+
+def test_a_planted_session_id_does_not_follow_the_victims_sign_up_or_confirmation(
+    client, stubber, settings, planted_session_id
+):
+    attacker = Client()
+    attacker.cookies[settings.SESSION_COOKIE_NAME] = planted_session_id
+    client.cookies[settings.SESSION_COOKIE_NAME] = planted_session_id
+    expect_sign_up(stubber)
+
+    assertRedirects(client.post("/signup/", form_data()), "/signup/confirm/", fetch_redirect_response=False)
+    signed_up_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assertRedirects(attacker.get("/signup/confirm/"), "/signup/")
+    attacker.cookies[settings.SESSION_COOKIE_NAME] = signed_up_key  # say the attacker saw this one too
+    expect_confirm(stubber)
+
+    assertRedirects(client.post("/signup/confirm/", {"code": "123456"}), "/signup/done/", fetch_redirect_response=False)
+
+    assert signed_up_key != planted_session_id
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value not in (planted_session_id, signed_up_key)
+    assertContains(client.get("/signup/done/"), "Your account is ready")
+    assertRedirects(attacker.get("/signup/done/"), "/signup/", fetch_redirect_response=False)
