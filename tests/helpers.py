@@ -62,6 +62,15 @@ def embedded_user_attribute(admin_cognito: Any, pool: Any, username: str, name: 
     return next((a["Value"] for a in user["UserAttributes"] if a["Name"] == name), None)
 
 
+def configure_fields(*fields: dict[str, Any]) -> None:
+    """The form asks for exactly `fields` (AttributeField values), in this order."""
+    from signup.models import AttributeField  # needs Django set up: imported when called, not when collected
+
+    AttributeField.objects.all().delete()
+    for position, values in enumerate(fields):
+        AttributeField.objects.create(**{"position": position, **values})
+
+
 def form_data(**overrides: str) -> dict[str, str]:
     """What alice posts to the sign-up form, with `overrides`."""
     return {"username": "alice", "password": PASSWORD, "email": "alice@example.com", **overrides}
