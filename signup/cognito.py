@@ -406,7 +406,7 @@ def _call_once(operation: str, params: dict[str, Any], *, client: Any) -> Any:
         raise _logged(operation, cognito_errors.translate(operation, exc.response), aws_code) from None
     except botocore.exceptions.BotoCoreError as exc:
         aws_code = type(exc).__name__
-        raise _logged(operation, cognito_errors.translate_transport(exc), aws_code) from None
+        raise _logged(operation, cognito_errors.translate_transport(exc, operation), aws_code) from None
     except (ValueError, AttributeError, TypeError, KeyError) as exc:
         # botocore's parser raises these on a reply that is JSON but not an object (fault tests). The exception
         # text may echo parameters, so only its type goes anywhere.

@@ -83,6 +83,11 @@ _LAMBDA_PREFIX = re.compile(r"^\s*\w+ failed with error\s*", re.IGNORECASE)
 # botocore's transport errors, by class name: raised before the request left, it cannot have taken effect.
 _NOT_SENT = frozenset({"ConnectTimeoutError", "EndpointConnectionError"})
 _NO_CREDENTIALS = frozenset({"NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError"})
+# Without credentials most IAM calls mean an operator must act; changing the address is an offer the person can do
+# without (a new username), so there it answers like Cognito's own refusal.
+_NO_CREDENTIALS_ERRORS: dict[str, type[errors.PortalError]] = {
+    "admin_update_user_attributes": errors.ChangeNotPermitted
+}
 
 
 def error_code(response: Any) -> str:
@@ -124,15 +129,16 @@ def _special_case(operation: str, code: str, message: str, detail: str) -> error
     return None
 
 
-def translate_transport(exc: Exception) -> errors.PortalError:
-    """Our exception for a botocore (non-ClientError) failure: nothing of its text, which may echo parameters."""
+def translate_transport(exc: Exception, operation: str = "") -> errors.PortalError:
+    """Our exception for a botocore (non-ClientError) failure of `operation`: nothing of its text, which may echo
+    parameters."""
     name = type(exc).__name__
     if name in _NOT_SENT:
         return errors.CognitoUnreachable(detail=name)
     if name == "ReadTimeoutError":
         return errors.CognitoTimeout(detail=name)
     if name in _NO_CREDENTIALS:
-        return errors.CognitoMisconfigured(detail=name)
+        return _NO_CREDENTIALS_ERRORS.get(operation, errors.CognitoMisconfigured)(detail=name)
     if name == "ParamValidationError":
         # The form validates everything the model checks; reaching this is a bug in our validation, not the user's.
         return errors.InvalidParameter(detail=name)

@@ -222,11 +222,18 @@ def _date(parts: _Parts) -> forms.Field:
     return AttributeDateField(widget=widget, **parts.common)
 
 
+def _limit(value: Any) -> Decimal | None:
+    """A configured bound as people write it: the database keeps six decimal places ("18.000000"), messages say 18."""
+    if value is None:
+        return None
+    return Decimal(format(Decimal(value).normalize(), "f"))
+
+
 def _number(parts: _Parts) -> forms.Field:
     spec = parts.spec
     return AttributeNumberField(
-        min_value=Decimal(spec.min_value) if spec.min_value is not None else None,
-        max_value=Decimal(spec.max_value) if spec.max_value is not None else None,
+        min_value=_limit(spec.min_value),
+        max_value=_limit(spec.max_value),
         widget=forms.NumberInput(attrs={"step": "any", **parts.attrs}),
         **parts.common,
     )

@@ -42,6 +42,35 @@ def unique_username() -> str:
     return f"user-{uuid.uuid4().hex[:10]}"
 
 
+EMBEDDED_PASSWORD = "Correct-Horse-9"  # meets the embedded local Cognito's default password policy
+
+
+def embedded_sign_up(client: Any, username: str, **extra: str | None) -> Any:
+    """`username` signs up over HTTP with `username@example.com` (and `extra` fields; None leaves one out)."""
+    data = {"username": username, "password": EMBEDDED_PASSWORD, "email": f"{username}@example.com", **extra}
+    return client.post("/signup/", {key: value for key, value in data.items() if value is not None})
+
+
+def embedded_user_status(admin_cognito: Any, pool: Any, username: str) -> str:
+    """The UserStatus the embedded local Cognito holds for `username` (UNCONFIRMED, CONFIRMED...)."""
+    return str(admin_cognito.admin_get_user(UserPoolId=pool.user_pool_id, Username=username)["UserStatus"])
+
+
+def embedded_user_attribute(admin_cognito: Any, pool: Any, username: str, name: str) -> str | None:
+    """One attribute of `username` as the embedded local Cognito holds it."""
+    user = admin_cognito.admin_get_user(UserPoolId=pool.user_pool_id, Username=username)
+    return next((a["Value"] for a in user["UserAttributes"] if a["Name"] == name), None)
+
+
+def configure_fields(*fields: dict[str, Any]) -> None:
+    """The form asks for exactly `fields` (AttributeField values), in this order."""
+    from signup.models import AttributeField  # needs Django set up: imported when called, not when collected
+
+    AttributeField.objects.all().delete()
+    for position, values in enumerate(fields):
+        AttributeField.objects.create(**{"position": position, **values})
+
+
 def form_data(**overrides: str) -> dict[str, str]:
     """What alice posts to the sign-up form, with `overrides`."""
     return {"username": "alice", "password": PASSWORD, "email": "alice@example.com", **overrides}

@@ -16,6 +16,7 @@ class RunningPortal:
     server: Gunicorn
     stub: Stub
     fields: list[str]
+    env: dict[str, str]  # the server's environment: management commands run with it act on the same database
 
 
 def default_stack(tmp: Path) -> Stack:
@@ -24,18 +25,19 @@ def default_stack(tmp: Path) -> Stack:
 
 
 @contextmanager
-def portal_on(stack: Stack, tmp: Path, *, delay_ms: float) -> Iterator[RunningPortal]:
+def portal_on(stack: Stack, tmp: Path, *, delay_ms: float, **extra_env: str) -> Iterator[RunningPortal]:
     """The stand-in Cognito (answering SignUp after `delay_ms`) and the portal under gunicorn with gunicorn.conf.py
     and the production environment (DJANGO_DEBUG=false, SIGNUP_RATE_LIMIT=off, plain HTTP) on `stack`, migrated
-    first, with the sign-up form's e-mail field configured and static files collected."""
+    first, with the sign-up form's e-mail field configured and static files collected; `extra_env` adds to (or
+    overrides) that environment."""
     stub = Stub(delay_ms)
     try:
-        env = servers.server_env(stub_port=stub.port, stack=stack, tmp=tmp)
+        env = servers.server_env(stub_port=stub.port, stack=stack, tmp=tmp, **extra_env)
         fields = servers.prepare_database(env, 1)
         servers.manage(env, "manage.py", "collectstatic", "--noinput")
         server = Gunicorn(env, tmp / "gunicorn.log")
         try:
-            yield RunningPortal(server, stub, fields)
+            yield RunningPortal(server, stub, fields, env)
         finally:
             server.stop()
     finally:

@@ -7,10 +7,11 @@ import base64
 import shutil
 import subprocess
 
+import botocore.exceptions
 import pytest
 from botocore.stub import ANY
 
-from signup import cognito, errors
+from signup import cognito, cognito_errors, errors
 from signup.cognito import RequestContext, SignUpRequest
 from tests.helpers import CLIENT_ID, CLIENT_SECRET, SIGN_UP_RESPONSE
 
@@ -320,3 +321,17 @@ def test_one_client_per_process_with_explicit_timeouts_pool_and_no_retries_for_p
     assert config.max_pool_connections >= 8
     assert config.retries == {"mode": "standard", "total_max_attempts": 1}
     assert cognito.admin_client().meta.config.retries["total_max_attempts"] == 3
+
+
+@pytest.mark.parametrize(
+    ("operation", "expected"),
+    [
+        ("describe_user_pool", errors.CognitoMisconfigured),  # an operator must act
+        ("admin_update_user_attributes", errors.ChangeNotPermitted),  # the person can: a new username
+    ],
+)
+def test_without_credentials_an_iam_call_fails_with_what_the_person_can_do(operation, expected):
+    error = cognito_errors.translate_transport(botocore.exceptions.NoCredentialsError(), operation)
+
+    assert type(error) is expected
+    assert error.detail == "NoCredentialsError"

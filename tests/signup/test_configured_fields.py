@@ -9,7 +9,7 @@ from botocore.stub import ANY
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from signup.models import AttributeField
-from tests.helpers import CLIENT_ID
+from tests.helpers import CLIENT_ID, configure_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -17,15 +17,9 @@ PASSWORD = "s3cret-Passphrase!"
 SIGN_UP_RESPONSE = {"UserConfirmed": False, "UserSub": "5c1b6f3e-1111-4222-8333-944445555666"}
 
 
-def configure(*fields):
-    AttributeField.objects.all().delete()
-    for position, values in enumerate(fields):
-        AttributeField.objects.create(**{"position": position, **values})
-
-
 def test_every_input_type_and_destination_reaches_cognito_normalised(client, stubber, settings):
     settings.SIGNUP_PHONE_DEFAULT_REGION = "GB"
-    configure(
+    configure_fields(
         {"attribute_name": "email", "label": "Email", "input_type": "email", "required": True},
         {"attribute_name": "phone_number", "label": "Phone", "input_type": "tel"},
         {"attribute_name": "birthdate", "label": "Birthday", "input_type": "date"},
@@ -93,7 +87,7 @@ def test_every_input_type_and_destination_reaches_cognito_normalised(client, stu
 
 
 def test_posted_keys_that_are_not_configured_fields_never_reach_cognito(client, stubber):
-    configure({"attribute_name": "email", "label": "Email", "input_type": "email", "required": True})
+    configure_fields({"attribute_name": "email", "label": "Email", "input_type": "email", "required": True})
     stubber.add_response(
         "sign_up",
         SIGN_UP_RESPONSE,
@@ -125,7 +119,7 @@ def test_posted_keys_that_are_not_configured_fields_never_reach_cognito(client, 
 
 
 def test_a_locally_invalid_value_is_shown_on_its_field_and_nothing_is_sent(client, stubber):
-    configure({"attribute_name": "custom:age", "label": "Age", "input_type": "number", "min_value": 18})
+    configure_fields({"attribute_name": "custom:age", "label": "Age", "input_type": "number", "min_value": 18})
 
     response = client.post("/signup/", {"username": "alice", "password": PASSWORD, "custom:age": "12"})
 
@@ -135,7 +129,7 @@ def test_a_locally_invalid_value_is_shown_on_its_field_and_nothing_is_sent(clien
 
 def test_labels_help_texts_placeholders_and_choices_are_rendered_escaped(client):
     attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    configure(
+    configure_fields(
         {"attribute_name": "given_name", "label": attack, "help_text": attack, "placeholder": attack},
         {
             "attribute_name": "custom:plan",
@@ -153,7 +147,7 @@ def test_labels_help_texts_placeholders_and_choices_are_rendered_escaped(client)
 
 
 def test_every_change_to_the_fields_is_seen_by_the_next_request_whatever_path_made_it(client):
-    configure({"attribute_name": "given_name", "label": "First name"})
+    configure_fields({"attribute_name": "given_name", "label": "First name"})
     assertContains(client.get("/signup/"), "First name")
 
     AttributeField.objects.filter(attribute_name="given_name").update(label="Given name")  # a bulk update
@@ -169,7 +163,7 @@ def test_every_change_to_the_fields_is_seen_by_the_next_request_whatever_path_ma
 
 
 def test_the_form_is_built_once_per_configuration_revision(client, django_assert_num_queries):
-    configure({"attribute_name": "given_name", "label": "First name"})
+    configure_fields({"attribute_name": "given_name", "label": "First name"})
     client.get("/signup/")
 
     with django_assert_num_queries(1):  # the revision check only: the fields are this process's copy
@@ -180,7 +174,7 @@ def test_the_pool_stores_the_normalised_values_and_lambdas_get_validation_data_a
     client, local_cognito, admin_cognito, local_pool, settings
 ):
     settings.SIGNUP_PHONE_DEFAULT_REGION = "GB"
-    configure(
+    configure_fields(
         {"attribute_name": "email", "label": "Email", "input_type": "email", "required": True},
         {"attribute_name": "phone_number", "label": "Phone", "input_type": "tel"},
         {"attribute_name": "birthdate", "label": "Birthday", "input_type": "date"},

@@ -151,6 +151,21 @@ def test_a_wrong_code_is_shown_next_to_the_code_field(signed_up, stubber):
     assertContains(page, 'id="id_code_error"')
 
 
+def test_a_wrong_code_redirects_so_back_never_re_posts_and_the_next_page_shows_the_error(signed_up, stubber):
+    stubber.add_client_error("confirm_sign_up", service_error_code="CodeMismatchException")
+
+    response = signed_up.post("/signup/confirm/", {"code": "123456"})
+
+    assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
+    page = signed_up.get("/signup/confirm/")
+    assert page.context["error_code"] == "code_mismatch"
+    assertContains(page, '<a href="#id_code">That code is not right. Check it and try again.</a>', html=True)
+    assertContains(page, 'id="id_code_error"')
+    assertContains(page, "a***@e***")  # the journey is kept: same delivery, same code step
+    again = signed_up.get("/signup/confirm/")
+    assertNotContains(again, "That code is not right.")  # the error was for that one attempt
+
+
 def test_an_expired_code_puts_the_resend_button_first_and_primary(signed_up, stubber, clock):
     clock.advance(60)
     stubber.add_client_error("confirm_sign_up", service_error_code="ExpiredCodeException")

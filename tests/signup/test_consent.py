@@ -14,7 +14,7 @@ from signup import field_config, field_rules
 from signup.forms import SignUpForm
 from signup.models import AttributeField, SignUpRecord
 from signup.selectors import FieldSpec
-from tests.helpers import CLIENT_ID, PASSWORD, SIGN_UP_RESPONSE, inline_formset_data
+from tests.helpers import CLIENT_ID, PASSWORD, SIGN_UP_RESPONSE, configure_fields, inline_formset_data
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,6 @@ NEWS = {
     "destination": "none",
     "consent_version": "n1",
 }
-
-
-def configure(*fields):
-    AttributeField.objects.all().delete()
-    for position, values in enumerate(fields):
-        AttributeField.objects.create(**{"position": position, **values})
 
 
 def spec(**values):
@@ -67,7 +61,7 @@ def sign_up_expected(stubber, **params):
 
 
 def test_a_required_consent_left_unticked_is_a_field_error_and_nothing_reaches_cognito(client, stubber):
-    configure(TERMS, NEWS)
+    configure_fields(TERMS, NEWS)
 
     response = client.post("/signup/", {"username": "alice", "password": PASSWORD, "news": "on"})
 
@@ -78,7 +72,7 @@ def test_a_required_consent_left_unticked_is_a_field_error_and_nothing_reaches_c
 
 
 def test_the_ticked_consents_versions_go_to_the_record_and_an_optional_one_may_stay_unticked(client, stubber):
-    configure(TERMS, NEWS)
+    configure_fields(TERMS, NEWS)
     sign_up_expected(stubber)
 
     client.post("/signup/", {"username": "alice", "password": PASSWORD, "terms": "on"})
@@ -96,7 +90,7 @@ def test_the_ticked_consents_versions_go_to_the_record_and_an_optional_one_may_s
     ],
 )
 def test_the_accepted_version_reaches_cognito_where_the_admin_sends_it(client, stubber, destination, name, params):
-    configure({**TERMS, "attribute_name": name, "destination": destination})
+    configure_fields({**TERMS, "attribute_name": name, "destination": destination})
     sign_up_expected(stubber, **params)
 
     client.post("/signup/", {"username": "alice", "password": PASSWORD, name: "on"})
@@ -106,7 +100,7 @@ def test_the_accepted_version_reaches_cognito_where_the_admin_sends_it(client, s
 
 
 def test_an_unticked_optional_consent_sends_nothing_to_cognito(client, stubber):
-    configure({**NEWS, "attribute_name": "custom:news", "destination": "user_attributes"})
+    configure_fields({**NEWS, "attribute_name": "custom:news", "destination": "user_attributes"})
     sign_up_expected(stubber)
 
     client.post("/signup/", {"username": "alice", "password": PASSWORD})
@@ -116,7 +110,7 @@ def test_an_unticked_optional_consent_sends_nothing_to_cognito(client, stubber):
 
 
 def test_the_label_links_to_the_configured_addresses_in_the_same_tab(client):
-    configure(TERMS)
+    configure_fields(TERMS)
 
     response = client.get("/signup/")
 
@@ -138,7 +132,7 @@ def test_markup_in_the_label_and_the_address_is_escaped():
 
 
 def test_the_error_summary_names_the_consent_without_a_link_inside_its_link(client):
-    configure(TERMS)
+    configure_fields(TERMS)
 
     response = client.post("/signup/", {"username": "alice", "password": PASSWORD})
 
@@ -183,7 +177,7 @@ def test_only_consents_may_stay_out_of_the_cognito_request_or_carry_a_version():
 
 
 def test_export_then_import_keeps_the_consent_fields():
-    configure(TERMS, NEWS)
+    configure_fields(TERMS, NEWS)
     exported = field_config.attribute_field_config_export()
 
     field_config.attribute_field_config_import(json.loads(json.dumps(exported)), rules=None)
@@ -193,7 +187,7 @@ def test_export_then_import_keeps_the_consent_fields():
 
 
 def test_an_import_with_a_dangerous_link_is_refused_whole():
-    configure(NEWS)
+    configure_fields(NEWS)
     document = {"version": 1, "fields": [{**TERMS, "consent_terms_url": "javascript:alert(1)"}]}
 
     with pytest.raises(field_config.FieldConfigError, match="consent_terms_url"):
@@ -227,7 +221,7 @@ def test_a_number_attribute_cannot_hold_a_consent():
 
 
 def test_the_admin_preview_shows_a_consent_ticked_in_the_request(admin_client):
-    configure({**TERMS, "attribute_name": "terms", "destination": "client_metadata"})
+    configure_fields({**TERMS, "attribute_name": "terms", "destination": "client_metadata"})
 
     response = admin_client.get("/admin/signup/attributefield/preview/")
 

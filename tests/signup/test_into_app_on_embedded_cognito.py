@@ -11,20 +11,9 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from signup.checks import signup_pool_capabilities_check
-from tests.helpers import continue_link, unique_username
+from tests.helpers import continue_link, embedded_sign_up, embedded_user_status, unique_username
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "Correct-Horse-9"
-
-
-def sign_up(client, username: str, **extra: str):
-    data = {"username": username, "password": PASSWORD, "email": f"{username}@example.com", **extra}
-    return client.post("/signup/", {key: value for key, value in data.items() if value is not None})
-
-
-def status_of(admin_cognito, pool, username: str) -> str:
-    return admin_cognito.admin_get_user(UserPoolId=pool.user_pool_id, Username=username)["UserStatus"]
 
 
 def sign_up_request(local_cognito) -> dict:
@@ -45,7 +34,7 @@ def test_a_passwordless_sign_up_is_confirmed_with_the_emailed_code(
     pool = use_local_pool(f"portal-tests-otp-{'-'.join(factors).lower()}", first_auth_factors=factors)
     username = unique_username()
 
-    response = sign_up(client, username, password=None if mode == "none" else "")
+    response = embedded_sign_up(client, username, password=None if mode == "none" else "")
 
     assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
     assert "Password" not in sign_up_request(local_cognito)
@@ -55,7 +44,7 @@ def test_a_passwordless_sign_up_is_confirmed_with_the_emailed_code(
     code = local_cognito.latest_code(pool.user_pool_id, username)
     assertRedirects(client.post("/signup/confirm/", {"code": code}), "/signup/done/", fetch_redirect_response=False)
     assertContains(client.get("/signup/done/"), "Your account is ready")
-    assert status_of(admin_cognito, pool, username) == "CONFIRMED"
+    assert embedded_user_status(admin_cognito, pool, username) == "CONFIRMED"
 
 
 def test_a_password_only_pool_refuses_a_sign_up_without_password_with_our_error_not_a_500(
@@ -64,7 +53,7 @@ def test_a_password_only_pool_refuses_a_sign_up_without_password_with_our_error_
     settings.SIGNUP_PASSWORD = "none"
     username = unique_username()
 
-    response = sign_up(client, username, password=None)
+    response = embedded_sign_up(client, username, password=None)
 
     assert response.status_code == 503
     assert response.context["error_code"] == "passwordless_not_enabled"
@@ -77,8 +66,8 @@ def test_a_password_only_pool_asks_for_the_optional_password_and_takes_it(client
     settings.SIGNUP_PASSWORD = "optional"
     username = unique_username()
 
-    refused = sign_up(client, username, password="")
-    accepted = sign_up(client, username)
+    refused = embedded_sign_up(client, username, password="")
+    accepted = embedded_sign_up(client, username)
 
     assert [e.code for e in refused.context["form"].errors.as_data()["password"]] == ["password_needed"]
     assertRedirects(accepted, "/signup/confirm/", fetch_redirect_response=False)
@@ -179,7 +168,7 @@ def follow(link: str) -> int:
 
 def test_on_a_link_pool_the_confirm_page_says_a_link_was_sent_and_has_no_code_control(client, link_pool):
     username = unique_username()
-    sign_up(client, username)
+    embedded_sign_up(client, username)
 
     page = client.get("/signup/confirm/")
 
@@ -193,19 +182,19 @@ def test_on_a_link_pool_the_confirm_page_says_a_link_was_sent_and_has_no_code_co
 
 def test_following_the_emailed_link_confirms_the_account(client, local_cognito, link_pool, admin_cognito):
     username = unique_username()
-    sign_up(client, username)
+    embedded_sign_up(client, username)
     delivered = local_cognito.outbox[-1]
     assert (delivered.username, delivered.medium) == (username, "EMAIL")
     assert delivered.link
 
     assert follow(delivered.link) == 200
 
-    assert status_of(admin_cognito, link_pool, username) == "CONFIRMED"
+    assert embedded_user_status(admin_cognito, link_pool, username) == "CONFIRMED"
 
 
 def test_asking_for_a_new_link_sends_one_and_says_so(client, local_cognito, link_pool):
     username = unique_username()
-    sign_up(client, username)
+    embedded_sign_up(client, username)
     first = local_cognito.outbox[-1].link
 
     response = client.post("/signup/confirm/resend/", follow=True)
@@ -219,7 +208,7 @@ def test_asking_for_a_new_link_sends_one_and_says_so(client, local_cognito, link
 
 def test_a_new_link_waits_for_the_same_cooldown_as_a_new_code(client, local_cognito, link_pool, settings):
     settings.SIGNUP_RESEND_COOLDOWN = 30
-    sign_up(client, unique_username())
+    embedded_sign_up(client, unique_username())
     sent = len(local_cognito.outbox)
 
     response = client.post("/signup/confirm/resend/")
@@ -234,7 +223,7 @@ def test_after_following_the_link_a_new_link_finds_the_account_confirmed_and_con
     client, local_cognito, link_pool, settings
 ):
     client.get(f"/signup/?next={quote('http://localhost:8000/app', safe='')}")  # one of the client's callback URLs
-    sign_up(client, unique_username())
+    embedded_sign_up(client, unique_username())
     follow(local_cognito.outbox[-1].link)
 
     response = client.post("/signup/confirm/resend/")
@@ -246,7 +235,7 @@ def test_after_following_the_link_a_new_link_finds_the_account_confirmed_and_con
 
 def test_changing_the_address_on_a_link_page_sends_a_new_link_there(client, local_cognito, link_pool, admin_cognito):
     username = unique_username()
-    sign_up(client, username)
+    embedded_sign_up(client, username)
     assertContains(client.get("/signup/confirm/"), "Change the address and send a new link")
 
     response = client.post("/signup/confirm/address/", {"address": "dora@test.org"}, follow=True)
@@ -256,11 +245,11 @@ def test_changing_the_address_on_a_link_page_sends_a_new_link_there(client, loca
     delivered = local_cognito.outbox[-1]
     assert (delivered.username, delivered.destination) == (username, "d***@t***")
     assert follow(delivered.link) == 200
-    assert status_of(admin_cognito, link_pool, username) == "CONFIRMED"
+    assert embedded_user_status(admin_cognito, link_pool, username) == "CONFIRMED"
 
 
 def test_start_again_on_a_link_page_goes_back_to_the_form(client, link_pool):
-    sign_up(client, unique_username())
+    embedded_sign_up(client, unique_username())
 
     assertRedirects(client.post("/signup/restart/"), "/signup/")
     assertRedirects(client.get("/signup/confirm/"), "/signup/")
@@ -268,7 +257,7 @@ def test_start_again_on_a_link_page_goes_back_to_the_form(client, link_pool):
 
 def test_confirmation_code_forces_the_code_form_on_a_link_pool(client, link_pool, settings):
     settings.SIGNUP_CONFIRMATION = "code"
-    sign_up(client, unique_username())
+    embedded_sign_up(client, unique_username())
 
     page = client.get("/signup/confirm/")
 
@@ -278,7 +267,7 @@ def test_confirmation_code_forces_the_code_form_on_a_link_pool(client, link_pool
 
 
 def test_a_code_pool_gets_the_code_form_without_any_word_of_links(client, local_cognito):
-    sign_up(client, unique_username())
+    embedded_sign_up(client, unique_username())
 
     page = client.get("/signup/confirm/")
 
@@ -293,7 +282,7 @@ def test_a_code_pool_gets_the_code_form_without_any_word_of_links(client, local_
 def test_a_callback_url_of_the_app_client_is_a_return_url_without_any_setting(client, local_cognito, local_pool):
     client.get(f"/signup/?next={quote('http://127.0.0.1:8000/signed-up', safe='')}")
     username = unique_username()
-    sign_up(client, username)
+    embedded_sign_up(client, username)
     code = local_cognito.latest_code(local_pool.user_pool_id, username)
     client.post("/signup/confirm/", {"code": code})
 
