@@ -6,6 +6,9 @@ E2 proxy headers, F4 secret key and the deploy checks.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from tests.portal.production import production_env, run_manage, settings_in
@@ -146,3 +149,17 @@ def test_f2_an_unknown_log_format_stops_the_start_up():
 def test_d1_the_cognito_connection_pool_is_at_least_as_large_as_the_gunicorn_threads():
     env = production_env(GUNICORN_THREADS="32")
     assert settings_in(env, "COGNITO_MAX_POOL_CONNECTIONS")["COGNITO_MAX_POOL_CONNECTIONS"] == 32
+
+
+def test_every_variable_the_settings_read_is_listed_in_env_example():
+    """.env.example is the operator's list of every variable (DESIGN.md); a new setting must appear there."""
+    root = Path(__file__).resolve().parents[2]
+    read = re.compile(r'(?:env(?:\.\w+)?|environ\.get|_int|_choice)\(\s*"([A-Z][A-Z0-9_]+)"')
+    names = {
+        name
+        for source in ("portal/settings.py", "gunicorn.conf.py")
+        for name in read.findall((root / source).read_text())
+    }
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (root / ".env.example").read_text(), flags=re.M))
+    assert len(names) > 40
+    assert sorted(names - listed) == []
