@@ -29,6 +29,7 @@ FLUSH_SECONDS = 5.0
 FORM_SHOWN = "form_shown"
 SUBMITTED = "submitted"
 DAY_HOURS = 24
+FAILED = "failed:"
 # Hourly buckets for every event; failures also count in daily buckets, so 30 days of every code is a short read.
 _KEY = "signup:insight:h{hour}:{event}"
 _DAY_KEY = "signup:insight:d{day}:{event}"
@@ -39,7 +40,7 @@ def hour_of(now: float | None = None) -> int:
 
 
 def failure_event(code: str) -> str:
-    return f"failed:{code}"
+    return f"{FAILED}{code}"
 
 
 def event_key(event: str, now: float | None = None) -> str:
@@ -48,10 +49,8 @@ def event_key(event: str, now: float | None = None) -> str:
 
 def failure_keys(code: str, now: float | None = None) -> tuple[str, str]:
     """A failure's hourly and daily counters."""
-    hour = hour_of(now)
-    return _KEY.format(hour=hour, event=failure_event(code)), _DAY_KEY.format(
-        day=hour // DAY_HOURS, event=failure_event(code)
-    )
+    hour, event = hour_of(now), failure_event(code)
+    return _KEY.format(hour=hour, event=event), _DAY_KEY.format(day=hour // DAY_HOURS, event=event)
 
 
 def count_soon(event: str, *, now: float | None = None) -> None:
@@ -121,7 +120,7 @@ def hourly_counts(events: Iterable[str], *, first_hour: int, last_hour: int) -> 
 def daily_failures(codes: Iterable[str], *, first_day: int, last_day: int) -> dict[str, int]:
     """{code: failures} over the days first_day..last_day (days since the epoch, UTC), in one cache read."""
     counts = _read(_DAY_KEY, "day", [failure_event(code) for code in codes], range(first_day, last_day + 1))
-    return {event.removeprefix("failed:"): sum(by_day.values()) for event, by_day in counts.items()}
+    return {event.removeprefix(FAILED): sum(by_day.values()) for event, by_day in counts.items()}
 
 
 def _read(pattern: str, unit: str, events: Iterable[str], buckets: range) -> dict[str, dict[int, int]]:

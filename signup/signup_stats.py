@@ -104,7 +104,7 @@ def _failures(span: Span, starts: list[datetime]) -> tuple[tuple[str, int], ...]
         hourly = insights.hourly_counts(
             [insights.failure_event(code) for code in codes], first_hour=first, last_hour=first + len(starts) - 1
         )
-        counts = {event.removeprefix("failed:"): sum(by_hour.values()) for event, by_hour in hourly.items()}
+        counts = {event.removeprefix(insights.FAILED): sum(by_hour.values()) for event, by_hour in hourly.items()}
     ranked = sorted(((code, n) for code, n in counts.items() if n), key=lambda item: (-item[1], item[0]))
     return tuple(ranked[:TOP_FAILURES])
 
