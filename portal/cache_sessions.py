@@ -16,19 +16,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
+from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.contrib.sessions.backends.cache import SessionStore as CacheSessionStore
 from django.core.cache import caches
-from django.utils.crypto import get_random_string
 
 from portal import deferred_writes
 from portal.outage import ReportsOutages
+from portal.randomness import NewSessionKeys
 
 
-class SessionStore(ReportsOutages, CacheSessionStore):
-    def _get_new_session_key(self) -> str:
-        return get_random_string(32, VALID_KEY_CHARS)
-
+class SessionStore(ReportsOutages, NewSessionKeys, CacheSessionStore):
     def save(self, must_create: bool = False) -> None:
         if self.session_key is None:
             return self.create()

@@ -12,9 +12,10 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import DatabaseError
 
 from portal.outage import ReportsOutages
+from portal.randomness import NewSessionKeys
 
 
-class SessionStore(ReportsOutages, DatabaseSessionStore):
+class SessionStore(ReportsOutages, NewSessionKeys, DatabaseSessionStore):
     def load(self) -> dict[str, Any]:
         try:
             return super().load()

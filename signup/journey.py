@@ -7,7 +7,7 @@ and the tokens of a sign-in live only here, in the server-side session store: ne
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
@@ -44,6 +44,7 @@ class Journey:
 
 
 _FIELDS = {f.name for f in fields(Journey)}
+_DELIVERY_FIELDS = tuple(f.name for f in fields(CodeDelivery))
 
 
 def journey_load(session: SessionBase) -> Journey | None:
@@ -60,7 +61,11 @@ def journey_load(session: SessionBase) -> Journey | None:
 
 
 def journey_save(session: SessionBase, journey: Journey) -> None:
-    session[SESSION_KEY] = asdict(journey)
+    # What dataclasses.asdict would give, without its recursive deep copy of every value (all are immutable here).
+    data = {name: getattr(journey, name) for name in _FIELDS}
+    if journey.delivery is not None:
+        data["delivery"] = {name: getattr(journey.delivery, name) for name in _DELIVERY_FIELDS}
+    session[SESSION_KEY] = data
 
 
 def journey_clear(session: SessionBase) -> None:

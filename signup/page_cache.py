@@ -20,9 +20,10 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.utils import translation
+
+from portal.randomness import csrf_token
 
 CSRF_PLACEHOLDER = "portal-csrf-token-placeholder-3f9c1e"
 CACHE_SECONDS = 3600
@@ -64,4 +65,4 @@ def serve(request: HttpRequest, key: str, render: Callable[[dict[str, Any]], Tem
             return response
         html = response.content.decode(response.charset)
         fragments.set(key, html, CACHE_SECONDS)
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, csrf_token(request)))

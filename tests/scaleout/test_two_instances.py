@@ -10,6 +10,7 @@ import secrets
 import time
 
 import boto3
+import psycopg
 import pytest
 
 from tests.scaleout.browser import Browser
@@ -60,6 +61,15 @@ def test_a_sign_up_started_on_one_instance_is_confirmed_on_the_other(instances, 
         aws_secret_access_key="testing",
     ).admin_get_user(UserPoolId=deployment.user_pool_id, Username=username)
     assert user["UserStatus"] == "CONFIRMED"
+    # Its sign-up record, written on PostgreSQL by one instance and completed by the other.
+    sub = {attribute["Name"]: attribute["Value"] for attribute in user["UserAttributes"]}["sub"]
+    with psycopg.connect(deployment.env["DATABASE_URL"]) as database:
+        record = database.execute(
+            "SELECT delivery_medium, language, outcome_codes, consent_versions, confirmed_at >= created_at"
+            " FROM signup_signuprecord WHERE user_sub = %s",
+            (sub,),
+        ).fetchall()
+    assert record == [("EMAIL", "en", ["registered"], {}, True)]
 
 
 @pytest.mark.skipif(

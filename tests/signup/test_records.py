@@ -100,14 +100,15 @@ def test_a_timed_out_sign_up_that_turns_out_to_exist_is_not_recorded_twice(clien
     assert SignUpRecord.objects.count() == 0  # no SignUp answer ever named the sub
 
 
-def test_a_database_failure_loses_the_record_not_the_sign_up(client, stubber, monkeypatch, caplog):
-    def broken(**_):
-        raise DatabaseError("database is locked")
+def test_a_database_failure_loses_the_record_not_the_sign_up(client, stubber, caplog):
+    def refuse_record_inserts(execute, sql, params, many, context):
+        if sql.startswith("INSERT") and SignUpRecord._meta.db_table in sql:
+            raise DatabaseError("database is locked")
+        return execute(sql, params, many, context)
 
-    monkeypatch.setattr(SignUpRecord.objects, "create", broken)
     expect_sign_up(stubber)
 
-    with caplog.at_level(logging.WARNING, logger="signup.records"):
+    with caplog.at_level(logging.WARNING, logger="signup.records"), connection.execute_wrapper(refuse_record_inserts):
         response = client.post("/signup/", form_data())
 
     assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
