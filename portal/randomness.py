@@ -10,6 +10,7 @@ still uniformly distributed and unpredictable: the same strength, far less work.
 from __future__ import annotations
 
 import os
+from functools import cache
 
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.http import HttpRequest
@@ -17,28 +18,40 @@ from django.middleware import csrf
 
 
 def random_string(length: int, alphabet: str) -> str:
-    """`length` characters drawn uniformly from `alphabet` (at most 256 characters) with the OS's CSPRNG."""
-    size = len(alphabet)
-    # Bytes at or above the largest multiple of the alphabet's size would favour its first characters: drop them.
-    limit = 256 - 256 % size
-    chosen: list[str] = []
+    """`length` characters drawn uniformly from `alphabet` (ASCII, at most 256 characters) with the OS's CSPRNG."""
+    table, rejected = _tables(alphabet)
+    chosen = b""
     while len(chosen) < length:
-        # Twice what is needed: even a 129-character alphabet keeps half the bytes, so one call is nearly always enough.
-        chosen.extend(alphabet[byte % size] for byte in os.urandom(2 * (length - len(chosen))) if byte < limit)
-    return "".join(chosen[:length])
+        # Twice what is needed: even a 129-character alphabet keeps half the bytes, so one call is nearly always
+        # enough. translate() drops the rejected bytes and maps the rest onto the alphabet, both in C.
+        chosen += os.urandom(2 * (length - len(chosen))).translate(table, rejected)
+    return chosen[:length].decode("ascii")
 
 
-_CSRF_INDEX = {char: index for index, char in enumerate(csrf.CSRF_ALLOWED_CHARS)}
+@cache
+def _tables(alphabet: str) -> tuple[bytes, bytes]:
+    """Byte b -> alphabet[b % size]; and the bytes at or above the largest multiple of the alphabet's size, which
+    would favour its first characters, to drop."""
+    size = len(alphabet)
+    limit = 256 - 256 % size
+    return bytes(ord(alphabet[byte % size]) for byte in range(256)), bytes(range(limit, 256))
+
+
+# (secret character, mask character) -> enciphered character: Django's (x + y) % len(chars) on the characters' indexes.
+_CSRF_CHARS = csrf.CSRF_ALLOWED_CHARS
+_CSRF_ADD = {
+    (x, y): _CSRF_CHARS[(i + j) % len(_CSRF_CHARS)]
+    for i, x in enumerate(_CSRF_CHARS)
+    for j, y in enumerate(_CSRF_CHARS)
+}
 
 
 def mask_csrf_secret(secret: str) -> str:
     """The token form of a CSRF secret, as Django's `_mask_cipher_secret` makes it: a fresh mask followed by the
     secret enciphered with it (each character shifted by the mask's), so the page's token differs on every request
     (BREACH) while `CsrfViewMiddleware` unmasks it back to the cookie's secret."""
-    chars = csrf.CSRF_ALLOWED_CHARS
-    mask = random_string(len(secret), chars)
-    cipher = "".join(chars[(_CSRF_INDEX[x] + _CSRF_INDEX[y]) % len(chars)] for x, y in zip(secret, mask, strict=True))
-    return mask + cipher
+    mask = random_string(len(secret), _CSRF_CHARS)
+    return mask + "".join(map(_CSRF_ADD.__getitem__, zip(secret, mask, strict=True)))
 
 
 def csrf_token(request: HttpRequest) -> str:

@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "portal.sessions.SessionMiddleware",
     # A backing service that fails (session store, database, cache) becomes a 503 page, not a 500.
     "portal.outage.OutageMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "portal.locale.LocaleMiddleware",  # Django's, without the language-prefixed URLs the portal does not have
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, which reads the body: no multipart on the portal's forms, our own 400 for bodies Django refuses.
     "portal.form_bodies.FormBodyMiddleware",

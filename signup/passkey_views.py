@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.cache import never_cache
 
+from portal.no_cache import never_cache
 from signup import errors, sign_in
 from signup.journey import journey_load
 from signup.pages import render_page

@@ -13,9 +13,9 @@ from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
+from portal.no_cache import never_cache
 from signup import captcha, errors, insights, page_cache, services
 from signup.client_ip import request_context
 from signup.forms import HONEYPOT_FIELD, ChangeAddressForm, ConfirmForm, ResendForm, ResumeForm, SignUpForm
