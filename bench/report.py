@@ -76,6 +76,8 @@ def count_errors(results: dict[str, Any]) -> int:
     headline: Headline | None = results.get("headline")
     if headline:
         errors += headline.errors()
+    if compare := results.get("compare"):
+        errors += compare.errors()
     errors += sum(s.errors for s in results.get("cost", {}).values())
     errors += sum(s.errors for s in results.get("latency", []))
     errors += sum(s.errors for pair in results.get("form_size", {}).values() for s in pair.values())

@@ -10,7 +10,8 @@ floor, its own settings module, the same gunicorn.conf.py and environment), driv
 1. server cost per sign-up vs the floor with the stand-in answering at once;
 2. sign-up throughput with the stand-in's delay, at rising concurrency, until the knee;
 3. database queries and session cookies per request after warm-up;
-4. cost vs form size (5, 20 and 50 configured fields).
+4. cost vs form size (5, 20 and 50 configured fields);
+and with --compare REV, the portal as of git revision REV beside this checkout's and the floor (bench.compare).
 
 The machine is shared and noisy: portal and floor are measured in the same run, interleaved (the order alternates
 each round), every figure is the median of --rounds runs, and server cost is given as CPU time per request, read
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report, scenarios
+from bench.compare import print_comparison, run_compare
 from bench.harness import Harness
 from bench.headline import print_headline, run_headline
 from bench.servers import ROOT, WORKER_CLASSES, load_average
@@ -53,6 +55,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--workers", type=int, default=0, help="GUNICORN_WORKERS (default: gunicorn.conf.py's)")
     add("--threads", type=int, default=0, help="GUNICORN_THREADS (default: gunicorn.conf.py's)")
     add("--profile", type=Path, help="also profile the portal with py-spy, writing flame graphs here")
+    add("--compare", metavar="REV", help="also serve the portal as of git revision REV beside this one (before/after)")
     add("--json", type=Path, help="write every run's figures here")
     add("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""), help="production stack's PostgreSQL")
     add("--cache-url", default=os.environ.get("BENCH_CACHE_URL", ""), help="production stack's Redis")
@@ -108,6 +111,8 @@ def run_all(h: Harness) -> dict[str, Any]:
         h.log("bench: no BENCH_DATABASE_URL/BENCH_CACHE_URL: the production stack is left out")
     if "headline" in h.args.only:
         results["headline"] = run_headline(h)
+    if h.args.compare:
+        results["compare"] = run_compare(h)
     if h.args.only & {"cost", "latency"} or h.args.profile:
         run_main_scenarios(h, results)
     if "queries" in h.args.only:
@@ -138,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         h.close()
     if "headline" in results:
         print_headline(results["headline"], h, results["gunicorn"])
+    if "compare" in results:
+        print_comparison(results["compare"])
     report.print_report(results, args)
     if args.json:
         args.json.write_text(json.dumps(results, default=to_json, indent=2))

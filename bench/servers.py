@@ -114,10 +114,11 @@ def server_env(*, stub_port: int, stack: Stack, tmp: Path, **extra: str) -> dict
     return env
 
 
-def manage(env: dict[str, str], *args: str, timeout: float = 180) -> str:
-    """`python ARGS` in the repository with `env` (e.g. `manage.py migrate`); raises with the output on failure."""
+def manage(env: dict[str, str], *args: str, timeout: float = 180, cwd: Path = ROOT) -> str:
+    """`python ARGS` in the repository (or `cwd`, another checkout) with `env` (e.g. `manage.py migrate`); raises
+    with the output on failure."""
     result = subprocess.run(  # noqa: S603
-        [PYTHON, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=timeout
+        [PYTHON, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=timeout
     )
     if result.returncode:
         raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -161,16 +162,19 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Gunicorn:
-    """gunicorn with gunicorn.conf.py on a free loopback port; `env` decides the settings module and worker class."""
+    """gunicorn with gunicorn.conf.py on a free loopback port; `env` decides the settings module and worker class,
+    `root` the checkout it serves (its code and its gunicorn.conf.py)."""
 
-    def __init__(self, env: dict[str, str], log: Path, *, app: str = WSGI_APP, ready: str = "/healthz") -> None:
+    def __init__(
+        self, env: dict[str, str], log: Path, *, app: str = WSGI_APP, ready: str = "/healthz", root: Path = ROOT
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
         command = [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--no-control-socket", app]
         with log.open("w") as out:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+            self.process = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
         try:
             wait_http(f"{self.url}{ready}", process=self.process)
         except Exception:
