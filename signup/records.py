@@ -1,6 +1,6 @@
 """The sign-up records' writes: one INSERT when SignUp succeeds, one UPDATE when the account is confirmed, no read.
 
-The INSERT is built once per database connection and sent with the model fields' own conversions: the ORM's
+The INSERT is built once per kind of database and sent with the model fields' own conversions: the ORM's
 `create()` spent two thirds of its time building the model instance, sending signals and compiling the same
 statement again on every sign-up (docs/benchmarks.md), for a row nothing reads back (no RETURNING).
 
@@ -54,10 +54,14 @@ def signup_record_create(
 
 
 def _insert(values: dict[str, Any]) -> None:
-    """One row of SignUpRecord: every column but the id, each value converted by its field as `save()` would."""
+    """One row of SignUpRecord: every column but the id, each value converted by its field as `save()` would; a
+    column not in `values` gets its field's default, as with `create()`."""
     connection = connections[router.db_for_write(SignUpRecord)]
     fields, statement = _insert_statement(connection)
-    params = [field.get_db_prep_save(values[field.attname], connection) for field in fields]
+    params = [
+        field.get_db_prep_save(values[field.attname] if field.attname in values else field.get_default(), connection)
+        for field in fields
+    ]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
 

@@ -14,7 +14,7 @@ from pytest_django.asserts import assertRedirects
 
 from signup import errors
 from signup.models import SignUpRecord
-from signup.records import signup_record_purge
+from signup.records import _insert, signup_record_purge
 from signup.seed import signup_history_seed
 from tests.helpers import SIGN_UP_RESPONSE, expect_confirm, expect_resend, expect_sign_up, form_data
 
@@ -154,3 +154,11 @@ def test_the_seed_is_repeatable():
     assert first == second
     assert first.records > 0
     assert list(SignUpRecord.objects.order_by("created_at").values_list("user_sub", "created_at")) == subs
+
+
+def test_a_column_the_insert_is_not_given_gets_its_fields_default_as_with_create():
+    _insert({"user_sub": "sub-defaults", "created_at": datetime(2026, 6, 1, tzinfo=UTC)})
+
+    record = SignUpRecord.objects.get(user_sub="sub-defaults")
+    assert (record.confirmed_at, record.delivery_medium, record.risk_data) == (None, "", False)
+    assert (record.consent_versions, record.outcome_codes) == ({}, [])
