@@ -112,13 +112,6 @@ elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCa
     # Room for the insight counters' hourly buckets (signup.insights, about a hundred keys a day for 32 days) beside
     # the rate limits: at Django's default of 300 entries they would evict each other.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
-# Per-process memory for pages that are the same for everyone (the empty sign-up page, signup.page_cache); keys change
-# with the configuration, so nothing here needs invalidating across instances.
-CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "portal-fragments",
-    "OPTIONS": {"MAX_ENTRIES": 256},
-}
 # With a shared cache (Redis) sessions live there, so any instance serves any user; with the default
 # per-process memory cache they live in the database only (a per-process copy would go stale across workers).
 SESSION_ENGINE = "portal.cache_sessions" if env("CACHE_URL", default="") else "portal.db_sessions"

@@ -13,13 +13,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
 from portal.no_cache import never_cache
+from portal.redirects import redirect
+from portal.view_decorators import decorate_view
 from signup import errors, sign_in
 from signup.journey import journey_load
 from signup.pages import render_page
@@ -73,7 +73,7 @@ def _credential(request: HttpRequest) -> dict[str, Any]:
     return credential
 
 
-@method_decorator(never_cache, name="dispatch")
+@decorate_view(never_cache)
 class PasskeyOfferView(View):
     template_name = "signup/passkey.html"
 
@@ -86,7 +86,7 @@ class PasskeyOfferView(View):
         return render_page(request, self.template_name, {"journey": journey})
 
 
-@method_decorator(never_cache, name="dispatch")
+@decorate_view(never_cache)
 class PasskeyOptionsView(View):
     http_method_names = ["post"]
 
@@ -98,7 +98,7 @@ class PasskeyOptionsView(View):
         return JsonResponse({"ok": True, "options": options})
 
 
-@method_decorator(never_cache, name="dispatch")
+@decorate_view(never_cache)
 class PasskeyRegisterView(View):
     http_method_names = ["post"]
 
@@ -112,7 +112,7 @@ class PasskeyRegisterView(View):
         return JsonResponse({"ok": True, "message": saved, "next": reverse("signup:done")})
 
 
-@method_decorator(never_cache, name="dispatch")
+@decorate_view(never_cache)
 class PasskeySkipView(View):
     """ "Not now" and "Continue": end the passkey step (the tokens are dropped and revoked) and go to the done page."""
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -141,6 +142,38 @@ def password_policy_current() -> PasswordPolicy:
     except Exception as exc:  # the pool's policy only refines the settings': reading it must never break sign-up
         logger.warning("signup.password_policy read=failed error=%s", type(exc).__name__)
         description = None
-    if description is not None and (policy := PasswordPolicy.from_pool(description)) is not None:
+    if description is not None and (policy := _from_pool(description)) is not None:
         return policy
-    return PasswordPolicy.from_settings()
+    return _from_settings()
+
+
+_read_from: tuple[object, PasswordPolicy | None] | None = None
+_settings_policy: PasswordPolicy | None = None
+
+
+def _from_settings() -> PasswordPolicy:
+    global _settings_policy
+    if _settings_policy is None:
+        _settings_policy = PasswordPolicy.from_settings()
+    return _settings_policy
+
+
+def password_policy_cache_clear(**_: Any) -> None:
+    """Forget the policies read (a change of settings; tests)."""
+    global _settings_policy, _read_from
+    _settings_policy = _read_from = None
+
+
+setting_changed.connect(password_policy_cache_clear, dispatch_uid="signup-password-policy")
+
+
+def _from_pool(description: dict[str, Any]) -> PasswordPolicy | None:
+    """The pool's policy, read again only when the pool's description is a new object (signup.pool keeps one
+    copy per process): the same object on every request also lets the page cache recognise it at once."""
+    global _read_from
+    memo = _read_from
+    if memo is not None and memo[0] is description:
+        return memo[1]
+    policy = PasswordPolicy.from_pool(description)
+    _read_from = (description, policy)
+    return policy

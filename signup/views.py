@@ -8,14 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from portal.no_cache import never_cache
+from portal.redirects import redirect
+from portal.view_decorators import decorate_view
 from signup import captcha, errors, insights, page_cache, services
 from signup.client_ip import request_context
 from signup.forms import HONEYPOT_FIELD, ChangeAddressForm, ConfirmForm, ResendForm, ResumeForm, SignUpForm
@@ -34,13 +34,12 @@ def _next_step(journey: Journey) -> HttpResponseRedirect:
 
 
 def _remember_return_url(request: HttpRequest) -> None:
-    if candidate := request.GET.get("next", ""):
+    # Most visits have no query string: skip building request.GET for them.
+    if request.META.get("QUERY_STRING") and (candidate := request.GET.get("next", "")):
         services.signup_return_to(session=request.session, candidate=candidate)
 
 
-@method_decorator(
-    [never_cache, sensitive_post_parameters("password", "password_again", *captcha.TOKEN_FIELDS)], name="dispatch"
-)
+@decorate_view(never_cache, sensitive_post_parameters("password", "password_again", *captcha.TOKEN_FIELDS))
 class SignUpView(View):
     template_name = "signup/signup.html"
 
@@ -59,7 +58,7 @@ class SignUpView(View):
         insights.form_shown()
         if not page_cache.cacheable(request):
             return render_page(request, self.template_name, {"form": self._form(specs=specs, policy=policy)})
-        key = page_cache.page_key((specs, policy, configuration_revision_held()))
+        key = page_cache.page_key(specs, policy, configuration_revision_held())
 
         def render(extra: dict[str, Any]) -> TemplateResponse:  # only when this process has not rendered it yet
             return render_page(request, self.template_name, {"form": self._form(specs=specs, policy=policy), **extra})
@@ -67,7 +66,7 @@ class SignUpView(View):
         return page_cache.serve(request, key, render)
 
     # `data` holds the cleaned password: keep it out of error reports, like the POST parameters.
-    @method_decorator(sensitive_variables("data", "sign_up"))
+    @sensitive_variables("data", "sign_up")
     def post(self, request: HttpRequest) -> HttpResponse:
         if request.POST.get(HONEYPOT_FIELD):
             # A bot filled the field people never see: answer as a success would, do nothing.
@@ -144,7 +143,7 @@ def _after_post(request: HttpRequest, journey: Journey, error: errors.PortalErro
     return redirect("signup:confirm")
 
 
-@method_decorator([never_cache, sensitive_post_parameters("code")], name="dispatch")
+@decorate_view(never_cache, sensitive_post_parameters("code"))
 class ConfirmView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         journey = journey_load(request.session)
@@ -172,7 +171,7 @@ class ConfirmView(View):
         return _next_step(journey)
 
 
-@method_decorator(never_cache, name="dispatch")
+@decorate_view(never_cache)
 class ResendView(View):
     http_method_names = ["post"]
 
@@ -197,7 +196,7 @@ class ResendView(View):
         return _next_step(resent)
 
 
-@method_decorator([never_cache, sensitive_post_parameters("address")], name="dispatch")
+@decorate_view(never_cache, sensitive_post_parameters("address"))
 class ChangeAddressView(View):
     """ "Change the address" on the code step: the unconfirmed account gets the corrected address and a new code."""
 
@@ -227,7 +226,7 @@ class ChangeAddressView(View):
         return _next_step(changed)
 
 
-@method_decorator([never_cache, sensitive_post_parameters(*captcha.TOKEN_FIELDS)], name="dispatch")
+@decorate_view(never_cache, sensitive_post_parameters(*captcha.TOKEN_FIELDS))
 class ResumeView(View):
     template_name = "signup/resume.html"
 
@@ -260,7 +259,7 @@ class ResumeView(View):
         return _next_step(journey)
 
 
-@method_decorator(never_cache, name="dispatch")
+@decorate_view(never_cache)
 class RestartView(View):
     """ "Wrong address? Start again": forget the sign-up in progress and go back to the form."""
 
@@ -271,7 +270,7 @@ class RestartView(View):
         return redirect("signup:signup")
 
 
-@method_decorator(never_cache, name="dispatch")
+@decorate_view(never_cache)
 class DoneView(View):
     template_name = "signup/done.html"
 

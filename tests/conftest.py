@@ -46,14 +46,16 @@ def _fresh_clients_and_cache(monkeypatch) -> Iterator[list[float]]:
     """Every test starts with an empty cache, new Cognito clients, no pool or field copy in the process, the default
     language (a request's language stays active in the thread after it), and a uniform outcome that records the
     padding it asks for instead of sleeping (tests bound what the code asks, not time)."""
-    from django.core.cache import cache, caches
+    from django.core.cache import cache
     from django.utils import translation
 
-    from signup import insights, pool, selectors, uniform
+    from signup import insights, page_cache, pool, selectors, uniform
+    from signup.password_policy import password_policy_cache_clear
 
     insights.flush()  # a form shown in an earlier test counts there, not here
     cache.clear()
-    caches["fragments"].clear()
+    page_cache.clear()
+    password_policy_cache_clear()
     cognito.reset_clients()
     pool.pool_cache_clear()
     selectors.attribute_field_cache_clear()

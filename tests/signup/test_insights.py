@@ -102,11 +102,8 @@ class FakePipeline:
     def __init__(self, answers):
         self.commands, self.answers = [], answers
 
-    def set(self, name, value, **options):
-        self.commands.append(("set", name, value, options))
-
-    def incrby(self, name, amount):
-        self.commands.append(("incrby", name, amount))
+    def execute_command(self, *command):
+        self.commands.append(command)
 
     def execute(self):
         return self.answers
@@ -120,9 +117,10 @@ def test_counters_ride_in_the_same_pipeline_as_the_session(monkeypatch):
     results = redis.write_many([("count", 2, 60, "incr"), ("session", {"a": 1}, 60, "xx")])
 
     assert results == [True, True]
-    assert [command[0] for command in pipeline.commands] == ["set", "incrby", "set"]
-    assert pipeline.commands[0][3] == {"ex": 60, "nx": True}
+    assert [command[0] for command in pipeline.commands] == ["SET", "INCRBY", "SET"]
+    assert pipeline.commands[0][2:] == (0, "EX", 60, "NX")  # the counter is created with its expiry
     assert pipeline.commands[1][2] == 2
+    assert pipeline.commands[2][3:] == ("EX", 60, "XX")
 
 
 def test_outside_a_request_a_counter_is_written_at_once():

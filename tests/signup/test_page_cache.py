@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
+from django.utils import translation
 from pytest_django.asserts import assertContains
 
+from signup import page_cache
 from signup.models import AttributeField
 from signup.page_cache import CSRF_PLACEHOLDER
 
@@ -35,7 +36,7 @@ def test_every_visitor_gets_the_same_page_with_a_token_of_their_own(client):
     assert tokens(first) != tokens(other)
     assert CSRF_PLACEHOLDER not in first.content.decode()
     assert "csrftoken" in other.cookies  # the token in the page has its cookie
-    assert len(caches["fragments"]._cache) == 1  # one page kept for this configuration and language
+    assert page_cache.pages_kept() == 1  # one page kept for this configuration and language
 
 
 def test_a_cached_page_still_posts_with_its_token(client, stubber):
@@ -64,4 +65,44 @@ def test_a_visitor_with_a_session_or_a_query_string_gets_a_page_of_their_own(cli
     client.get("/signup/")
     client.__class__().get("/signup/?next=https://evil.example/")
 
-    assert len(caches["fragments"]._cache) == 1  # neither was stored
+    assert page_cache.pages_kept() == 1  # neither was stored
+
+
+class CountedRepr:
+    """A part of a page key that counts how often the key material was rendered from it."""
+
+    def __init__(self) -> None:
+        self.renders = 0
+
+    def __repr__(self) -> str:
+        self.renders += 1
+        return f"CountedRepr({id(self)})"
+
+
+def test_the_key_of_unchanged_parts_is_worked_out_once_per_language():
+    fields, policy = CountedRepr(), CountedRepr()
+
+    first = page_cache.page_key(fields, policy, 7)
+    again = page_cache.page_key(fields, policy, 7)
+    with translation.override("de"):
+        german = page_cache.page_key(fields, policy, 7)
+
+    assert first == again != german
+    assert fields.renders == 2  # English once, German once
+
+
+def test_a_new_configuration_object_or_revision_gets_a_new_key():
+    fields, policy = CountedRepr(), CountedRepr()
+    first = page_cache.page_key(fields, policy, 7)
+
+    assert page_cache.page_key(fields, policy, 8) != first
+    assert page_cache.page_key(CountedRepr(), policy, 7) != first
+
+
+def test_the_process_keeps_at_most_max_pages(monkeypatch):
+    monkeypatch.setattr(page_cache, "MAX_PAGES", 2)
+    for key in ("a", "b", "c"):
+        page_cache._keep(key, (key.encode(), "utf-8"))
+
+    assert page_cache.pages_kept() == 2
+    assert set(page_cache._pages) == {"b", "c"}  # the oldest went

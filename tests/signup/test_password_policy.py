@@ -47,6 +47,25 @@ def test_the_settings_policy_is_used_when_the_pool_cannot_be_read(monkeypatch, s
     assert password_policy_current() == PasswordPolicy(min_length=9, require_symbols=True, source="settings")
 
 
+def test_the_same_pool_description_gives_the_same_policy_object_and_a_new_one_is_read_again(monkeypatch):
+    description = {"Policies": {"PasswordPolicy": {"MinimumLength": 12}}}
+    monkeypatch.setattr(pool, "user_pool_description", lambda: description)
+    first = password_policy_current()
+
+    assert password_policy_current() is first  # the page cache recognises it by identity
+    description = {"Policies": {"PasswordPolicy": {"MinimumLength": 14}}}  # a refreshed read: a new object
+    assert password_policy_current().min_length == 14
+
+
+def test_the_settings_policy_follows_a_change_of_settings(monkeypatch, settings):
+    monkeypatch.setattr(pool, "user_pool_description", lambda: None)
+    first = password_policy_current()
+
+    assert password_policy_current() is first
+    settings.SIGNUP_PASSWORD_MIN_LENGTH = 11
+    assert password_policy_current().min_length == 11
+
+
 def test_an_unexpected_failure_reading_the_pool_falls_back_to_settings(monkeypatch, caplog):
     def broken():
         raise RuntimeError("unexpected")
