@@ -6,7 +6,6 @@ field and keeps what they typed (the password is never rendered back).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -14,7 +13,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
@@ -114,7 +112,6 @@ class SignUpForm(UsernameMixin, forms.Form):
         fields = tuple(fields)
         self.password_policy = password_policy or PasswordPolicy.from_settings()
         self.password_mode = password_mode
-        self._configuration = (fields, self.password_policy, confirm_password, password_mode)
         self._set_up_password(confirm_password)
         self.attribute_names: list[str] = []
         self.destinations: dict[str, str] = {}
@@ -137,11 +134,6 @@ class SignUpForm(UsernameMixin, forms.Form):
         if confirm_password:
             # Not labelled "... password": the "Password" label must stay unique for people and for tests.
             self.fields["password_again"] = password_field(_("Type it again"), required=password.required)
-
-    def fingerprint(self) -> str:
-        """What the empty form renders as depends only on this: same fingerprint, same HTML (a cache key)."""
-        configuration = repr((self._configuration, translation.get_language()))
-        return hashlib.sha256(configuration.encode("utf-8")).hexdigest()
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]

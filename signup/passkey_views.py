@@ -13,12 +13,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from portal.no_cache import never_cache
-from portal.redirects import redirect
+from portal.redirects import redirect, step_url
 from portal.view_decorators import decorate_view
 from signup import errors, sign_in
 from signup.journey import journey_load
@@ -109,7 +108,7 @@ class PasskeyRegisterView(View):
             return _json_error(error, passkey_status=400)
         saved = _("Your passkey is saved.")
         messages.success(request, saved)  # the done page says it again, for whoever missed the announcement
-        return JsonResponse({"ok": True, "message": saved, "next": reverse("signup:done")})
+        return JsonResponse({"ok": True, "message": saved, "next": step_url("signup:done")})
 
 
 @decorate_view(never_cache)

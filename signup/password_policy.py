@@ -151,6 +151,18 @@ _read_from: tuple[object, PasswordPolicy | None] | None = None
 _settings_policy: PasswordPolicy | None = None
 
 
+def _from_pool(description: dict[str, Any]) -> PasswordPolicy | None:
+    """The pool's policy, read again only when the pool's description is a new object (signup.pool keeps one
+    copy per process): the same object on every request also lets the page cache recognise it at once."""
+    global _read_from
+    memo = _read_from
+    if memo is not None and memo[0] is description:
+        return memo[1]
+    policy = PasswordPolicy.from_pool(description)
+    _read_from = (description, policy)
+    return policy
+
+
 def _from_settings() -> PasswordPolicy:
     global _settings_policy
     if _settings_policy is None:
@@ -165,15 +177,3 @@ def password_policy_cache_clear(**_: Any) -> None:
 
 
 setting_changed.connect(password_policy_cache_clear, dispatch_uid="signup-password-policy")
-
-
-def _from_pool(description: dict[str, Any]) -> PasswordPolicy | None:
-    """The pool's policy, read again only when the pool's description is a new object (signup.pool keeps one
-    copy per process): the same object on every request also lets the page cache recognise it at once."""
-    global _read_from
-    memo = _read_from
-    if memo is not None and memo[0] is description:
-        return memo[1]
-    policy = PasswordPolicy.from_pool(description)
-    _read_from = (description, policy)
-    return policy
