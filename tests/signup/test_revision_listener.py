@@ -117,12 +117,12 @@ def test_after_the_server_ends_its_connection_the_listener_reads_the_row_again(l
 def test_an_idle_listener_runs_no_python_code(database, channel):
     """psycopg's own wait in notifies() came back to Python every 0.1 s, and each wake-up took the GIL from the
     threads serving requests. Waiting in the kernel, the thread runs nothing until the server sends something."""
-    events: list[str] = []
+    events: list[tuple[str, str]] = []
     listening = revision._Listener(conninfo=lambda: database, channel=channel)
 
     def count(frame, event, arg):  # installed for the listener's thread only: threading.setprofile
         if threading.current_thread().name == "signup-revision-listener":
-            events.append(event)
+            events.append((event, getattr(arg, "__name__", "")))
 
     threading.setprofile(count)
     try:
@@ -131,7 +131,8 @@ def test_an_idle_listener_runs_no_python_code(database, channel):
         threading.setprofile(None)  # threads started from now on are not profiled
     try:
         eventually(lambda: listening.revision == 3, "the listener never connected")
-        time.sleep(0.1)  # let it reach its wait
+        # Inside its wait: the last thing it did was call the selector's poll, which has not returned.
+        eventually(lambda: events[-1:] == [("c_call", "poll")], "the listener never reached its wait")
         idle_from = len(events)
         time.sleep(0.6)
 
