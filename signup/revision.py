@@ -10,6 +10,7 @@ How a process learns the current revision:
   (measured at about 9 % of a sign-up's CPU). The change's own process takes the new number at commit directly.
   While the listener is not connected, every request reads the row, as below. Between notifications the thread
   sleeps in the kernel and runs no Python at all, so it never takes the GIL from the threads serving requests.
+  TCP keepalives on its connection notice a database that vanished without closing it within a minute.
 - Any other database (SQLite, the default stack): a primary-key read per request; it is a local file, no round trip.
 """
 
@@ -33,6 +34,11 @@ CHANNEL = "signup_configuration"
 _TABLE = ConfigurationRevision._meta.db_table
 _READ = f"SELECT revision FROM {_TABLE} WHERE id = 1"  # noqa: S608 (a model's own table name, no input)
 _RECONNECT_SECONDS = 1.0
+# The listener only ever reads, so a connection that dies without a TCP reset (a failover, a dropped NAT entry)
+# would leave it waiting, and its process serving the old form, until the system's keepalive default notices: two
+# hours. Probing after 20 s of silence, every 5 s, three times, bounds that to under a minute, at no cost to requests
+# (the kernel sends the probes). An operator's own keepalive OPTIONS win.
+LISTENER_KEEPALIVES = {"keepalives": "1", "keepalives_idle": "20", "keepalives_interval": "5", "keepalives_count": "3"}
 
 
 def _read_row() -> int:
@@ -56,6 +62,13 @@ def _conninfo() -> str:
     }
     params.update({key: value for key, value in (settings_dict.get("OPTIONS") or {}).items() if isinstance(value, str)})
     return psycopg.conninfo.make_conninfo(**{key: value for key, value in params.items() if value})
+
+
+def _with_keepalives(dsn: str) -> str:
+    import psycopg.conninfo
+
+    params = psycopg.conninfo.conninfo_to_dict(dsn)
+    return psycopg.conninfo.make_conninfo("", **{**LISTENER_KEEPALIVES, **params})
 
 
 class _Listener:
@@ -95,7 +108,8 @@ class _Listener:
     def _listen(self) -> None:
         import psycopg
 
-        with psycopg.connect(self._conninfo(), autocommit=True) as listening, selectors.DefaultSelector() as wake:
+        dsn = _with_keepalives(self._conninfo())
+        with psycopg.connect(dsn, autocommit=True) as listening, selectors.DefaultSelector() as wake:
             listening.execute(f"LISTEN {self._channel}")
             row = listening.execute(_READ).fetchone()  # after LISTEN: no change can fall in between
             self.revision = int(row[0]) if row else 0

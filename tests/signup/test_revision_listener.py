@@ -7,6 +7,7 @@ here reaches the scale-out tests' instances on the same server.
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 import uuid
@@ -141,3 +142,30 @@ def test_an_idle_listener_runs_no_python_code(database, channel):
         eventually(lambda: listening.revision == 4, "the notification did not reach the listener")
     finally:
         listening.stop()
+
+
+def test_the_listeners_connection_notices_a_silent_database_within_a_minute(database, channel, monkeypatch):
+    """A connection that dies without a reset (a failover) must not leave the listener, and its process's form,
+    waiting for the system's two-hour keepalive default: the kernel probes it after 20 s of silence."""
+    opened: list[psycopg.Connection] = []
+    real_connect = psycopg.connect
+
+    def connect(*args, **kwargs):  # the real connection, kept so its socket can be inspected
+        opened.append(real_connect(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(psycopg, "connect", connect)
+    listening = revision._Listener(conninfo=lambda: database, channel=channel)
+    listening.ensure_started()
+    try:
+        eventually(lambda: listening.revision == 3, "the listener never connected")
+        with socket.socket(fileno=os.dup(opened[0].fileno())) as sock:
+            assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
+            idle = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)
+            interval = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL)
+            probes = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT)
+    finally:
+        listening.stop()
+
+    assert (idle, interval, probes) == (20, 5, 3)
+    assert idle + interval * probes < 60
