@@ -16,6 +16,7 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.db_timeouts import with_postgres_timeouts
 from signup import captcha
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -102,6 +103,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A silent database costs a request seconds, not the system's TCP minutes (portal/db_timeouts.py).
+    DATABASES["default"]["OPTIONS"] = with_postgres_timeouts(DATABASES["default"].get("OPTIONS") or {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}

@@ -26,6 +26,7 @@ from typing import Any
 from django.db import connection, connections, transaction
 from django.db.models import F
 
+from portal.db_timeouts import with_postgres_timeouts
 from signup.models import ConfigurationRevision
 
 logger = logging.getLogger(__name__)
@@ -34,11 +35,6 @@ CHANNEL = "signup_configuration"
 _TABLE = ConfigurationRevision._meta.db_table
 _READ = f"SELECT revision FROM {_TABLE} WHERE id = 1"  # noqa: S608 (a model's own table name, no input)
 _RECONNECT_SECONDS = 1.0
-# The listener only ever reads, so a connection that dies without a TCP reset (a failover, a dropped NAT entry)
-# would leave it waiting, and its process serving the old form, until the system's keepalive default notices: two
-# hours. Probing after 20 s of silence, every 5 s, three times, bounds that to under a minute, at no cost to requests
-# (the kernel sends the probes). An operator's own keepalive OPTIONS win.
-LISTENER_KEEPALIVES = {"keepalives": "1", "keepalives_idle": "20", "keepalives_interval": "5", "keepalives_count": "3"}
 
 
 def _read_row() -> int:
@@ -49,10 +45,15 @@ def _read_row() -> int:
     return int(row[0]) if row else 0
 
 
-def _conninfo() -> str:
+# OPTIONS that Django or psycopg consume themselves: not connection parameters libpq would accept.
+_NOT_LIBPQ = frozenset({"assume_role", "context", "cursor_factory", "isolation_level", "pool", "prepare_threshold"})
+
+
+def conninfo_from(settings_dict: dict[str, Any]) -> str:
+    """A DATABASES entry as a libpq connection string, with its OPTIONS (DATABASE_URL's query: strings or
+    numbers)."""
     import psycopg.conninfo
 
-    settings_dict: dict[str, Any] = connections["default"].settings_dict
     params = {
         "dbname": settings_dict.get("NAME"),
         "user": settings_dict.get("USER"),
@@ -60,15 +61,26 @@ def _conninfo() -> str:
         "host": settings_dict.get("HOST"),
         "port": settings_dict.get("PORT"),
     }
-    params.update({key: value for key, value in (settings_dict.get("OPTIONS") or {}).items() if isinstance(value, str)})
-    return psycopg.conninfo.make_conninfo(**{key: value for key, value in params.items() if value})
+    for key, value in (settings_dict.get("OPTIONS") or {}).items():
+        if key not in _NOT_LIBPQ and isinstance(value, (str, int)) and not isinstance(value, bool):
+            params[key] = value
+    given = {key: value for key, value in params.items() if value not in (None, "")}
+    return psycopg.conninfo.make_conninfo("", **given)
 
 
-def _with_keepalives(dsn: str) -> str:
+def _conninfo() -> str:
+    return conninfo_from(connections["default"].settings_dict)
+
+
+def _with_timeouts(dsn: str) -> str:
+    """`dsn` with portal.db_timeouts' keepalives and timeouts wherever it sets none. The listener only ever reads,
+    so a connection that died without a TCP reset would leave it waiting, and its process serving the old form, for
+    the system's two-hour keepalive default; the probes (sent by the kernel, no cost to requests) notice within a
+    minute. An operator's own options win."""
     import psycopg.conninfo
 
     params = psycopg.conninfo.conninfo_to_dict(dsn)
-    return psycopg.conninfo.make_conninfo("", **{**LISTENER_KEEPALIVES, **params})
+    return psycopg.conninfo.make_conninfo("", **with_postgres_timeouts(params))
 
 
 class _Listener:
@@ -108,7 +120,7 @@ class _Listener:
     def _listen(self) -> None:
         import psycopg
 
-        dsn = _with_keepalives(self._conninfo())
+        dsn = _with_timeouts(self._conninfo())
         with psycopg.connect(dsn, autocommit=True) as listening, selectors.DefaultSelector() as wake:
             listening.execute(f"LISTEN {self._channel}")
             row = listening.execute(_READ).fetchone()  # after LISTEN: no change can fall in between

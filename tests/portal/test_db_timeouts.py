@@ -1,0 +1,93 @@
+"""portal.db_timeouts: a PostgreSQL server that stops answering costs a request seconds, not the system's minutes.
+
+Observed from separate processes running production settings (settings are read once per process).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from portal.db_timeouts import POSTGRES_TIMEOUTS
+from tests.portal.production import BASE_DIR, PYTHON, production_env, settings_in
+
+#: A bound on a hang that, without the connect timeout, would never end; not a bound on speed.
+HANG_SECONDS = 60
+
+
+def _in_django(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
+    script = f"import django, json; django.setup()\n{code}"
+    env = {**env, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    return subprocess.run(
+        [PYTHON, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=HANG_SECONDS
+    )
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A loopback port that accepts connections and never says a word (a database that hangs)."""
+    with socket.create_server(("127.0.0.1", 0), backlog=8) as server:
+        yield server.getsockname()[1]
+
+
+def test_production_settings_bound_every_postgres_connection():
+    env = production_env(DATABASE_URL="postgres://portal:pw@db.internal:5432/portal")
+    databases = settings_in(env, "DATABASES")["DATABASES"]
+
+    options = databases["default"]["OPTIONS"]  # type: ignore[index]
+    assert {name: options[name] for name in POSTGRES_TIMEOUTS} == POSTGRES_TIMEOUTS
+
+
+def test_an_operators_own_values_in_the_database_url_win():
+    url = "postgres://portal:pw@db.internal:5432/portal?connect_timeout=10&keepalives_idle=300"
+    databases = settings_in(production_env(DATABASE_URL=url), "DATABASES")["DATABASES"]
+
+    options = databases["default"]["OPTIONS"]  # type: ignore[index]
+    assert (options["connect_timeout"], options["keepalives_idle"]) == (10, 300)  # django-environ's numbers
+    assert options["tcp_user_timeout"] == POSTGRES_TIMEOUTS["tcp_user_timeout"]
+
+
+def test_sqlite_gets_none_of_them():
+    databases = settings_in(production_env(DATABASE_URL="sqlite:////tmp/portal-test.sqlite3"), "DATABASES")["DATABASES"]
+
+    assert not set(POSTGRES_TIMEOUTS) & set(databases["default"]["OPTIONS"])  # type: ignore[index]
+
+
+def test_a_database_that_never_answers_fails_the_connection_instead_of_hanging(silent_server):
+    env = production_env(DATABASE_URL=f"postgres://portal:pw@127.0.0.1:{silent_server}/portal")
+
+    result = _in_django(
+        env,
+        "from django.db import connection, OperationalError\n"
+        "try:\n    connection.ensure_connection()\nexcept OperationalError as error:\n"
+        "    print(json.dumps(type(error).__name__))\n",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == "OperationalError"
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="needs a PostgreSQL server: TEST_DATABASE_URL=postgres://...",
+)
+def test_a_request_connection_carries_the_keepalives_and_user_timeout_to_its_socket():
+    result = _in_django(
+        production_env(DATABASE_URL=os.environ["TEST_DATABASE_URL"]),
+        "import socket\nfrom django.db import connection\nconnection.ensure_connection()\n"
+        "sock = socket.socket(fileno=connection.connection.fileno())\n"
+        "print(json.dumps([sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),"
+        " sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),"
+        " sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT)]))\nsock.detach()\n",
+    )
+
+    assert result.returncode == 0, result.stderr
+    keepalive, idle, user_timeout = json.loads(result.stdout.strip().splitlines()[-1])
+    assert keepalive
+    assert idle == int(POSTGRES_TIMEOUTS["keepalives_idle"])
+    assert user_timeout == int(POSTGRES_TIMEOUTS["tcp_user_timeout"])
