@@ -16,7 +16,7 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.db_timeouts import with_postgres_timeouts
+from portal.timeouts import with_postgres_timeouts, with_redis_timeouts
 from signup import captcha
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -104,7 +104,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A silent database costs a request seconds, not the system's TCP minutes (portal/db_timeouts.py).
+    # A silent database costs a request seconds, not the system's TCP minutes (portal/timeouts.py).
     DATABASES["default"]["OPTIONS"] = with_postgres_timeouts(DATABASES["default"].get("OPTIONS") or {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -112,6 +112,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Reuses its redis-py client and counts in one round trip (see portal/cache.py).
     CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"
+    # A silent Redis costs a request seconds, never a hung worker (portal/timeouts.py).
+    CACHES["default"]["OPTIONS"] = with_redis_timeouts(CACHES["default"].get("OPTIONS") or {})
 elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
     # Room for the insight counters' hourly buckets (signup.insights, about a hundred keys a day for 32 days) beside
     # the rate limits: at Django's default of 300 entries they would evict each other.

@@ -26,7 +26,7 @@ from typing import Any
 from django.db import connection, connections, transaction
 from django.db.models import F
 
-from portal.db_timeouts import with_postgres_timeouts
+from portal.timeouts import with_postgres_timeouts
 from signup.models import ConfigurationRevision
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def _conninfo() -> str:
 
 
 def _with_timeouts(dsn: str) -> str:
-    """`dsn` with portal.db_timeouts' keepalives and timeouts wherever it sets none. The listener only ever reads,
+    """`dsn` with portal.timeouts' keepalives and timeouts wherever it sets none. The listener only ever reads,
     so a connection that died without a TCP reset would leave it waiting, and its process serving the old form, for
     the system's two-hour keepalive default; the probes (sent by the kernel, no cost to requests) notice within a
     minute. An operator's own options win."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from psycopg import conninfo
 
-from portal.db_timeouts import POSTGRES_TIMEOUTS
+from portal.timeouts import POSTGRES_TIMEOUTS
 from signup import revision
 
 

@@ -1,4 +1,4 @@
-"""portal.db_timeouts: a PostgreSQL server that stops answering costs a request seconds, not the system's minutes.
+"""portal.timeouts: a PostgreSQL or Redis server that stops answering costs a request seconds, not minutes or forever.
 
 Observed from separate processes running production settings (settings are read once per process).
 """
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from portal.db_timeouts import POSTGRES_TIMEOUTS
+from portal.timeouts import POSTGRES_TIMEOUTS, REDIS_TIMEOUTS
 from tests.portal.production import BASE_DIR, PYTHON, production_env, settings_in
 
 #: A bound on a hang that, without the connect timeout, would never end; not a bound on speed.
@@ -91,3 +91,32 @@ def test_a_request_connection_carries_the_keepalives_and_user_timeout_to_its_soc
     assert keepalive
     assert idle == int(POSTGRES_TIMEOUTS["keepalives_idle"])
     assert user_timeout == int(POSTGRES_TIMEOUTS["tcp_user_timeout"])
+
+
+def test_production_settings_bound_every_redis_round_trip():
+    caches = settings_in(production_env(CACHE_URL="redis://cache.internal:6379/0"), "CACHES")["CACHES"]
+
+    options = caches["default"]["OPTIONS"]  # type: ignore[index]
+    assert {name: options[name] for name in REDIS_TIMEOUTS} == REDIS_TIMEOUTS
+
+
+def test_an_operators_own_socket_timeout_in_the_cache_url_wins():
+    url = "redis://cache.internal:6379/0?socket_timeout=0.5"
+    caches = settings_in(production_env(CACHE_URL=url), "CACHES")["CACHES"]
+
+    options = caches["default"]["OPTIONS"]  # type: ignore[index]
+    assert options["socket_timeout"] == 0.5
+    assert options["socket_connect_timeout"] == REDIS_TIMEOUTS["socket_connect_timeout"]
+
+
+def test_a_redis_that_never_answers_fails_the_cache_call_instead_of_hanging(silent_server):
+    env = production_env(CACHE_URL=f"redis://127.0.0.1:{silent_server}/0")
+
+    result = _in_django(
+        env,
+        "from django.core.cache import cache\n"
+        "try:\n    cache.get('anything')\nexcept Exception as error:\n    print(json.dumps(type(error).__name__))\n",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == "TimeoutError"
