@@ -35,41 +35,41 @@ def silent_server() -> Iterator[int]:
         yield server.getsockname()[1]
 
 
-def test_production_settings_bound_every_postgres_connection():
-    env = production_env(DATABASE_URL="postgres://portal:pw@db.internal:5432/portal")
-    databases = settings_in(env, "DATABASES")["DATABASES"]
+def _options(variable: str, url: str) -> dict[str, object]:
+    """The default database's or cache's OPTIONS in a production process whose `variable` is `url`."""
+    setting = "DATABASES" if variable == "DATABASE_URL" else "CACHES"
+    return settings_in(production_env(**{variable: url}), setting)[setting]["default"]["OPTIONS"]  # type: ignore[index]
 
-    options = databases["default"]["OPTIONS"]  # type: ignore[index]
-    assert {name: options[name] for name in POSTGRES_TIMEOUTS} == POSTGRES_TIMEOUTS
+
+@pytest.mark.parametrize(
+    ("variable", "url", "timeouts"),
+    [
+        ("DATABASE_URL", "postgres://portal:pw@db.internal:5432/portal", POSTGRES_TIMEOUTS),
+        ("CACHE_URL", "redis://cache.internal:6379/0", REDIS_TIMEOUTS),
+    ],
+)
+def test_production_settings_bound_every_connection_and_round_trip(variable, url, timeouts):
+    options = _options(variable, url)
+
+    assert {name: options[name] for name in timeouts} == timeouts
 
 
 def test_an_operators_own_values_in_the_database_url_win():
-    url = "postgres://portal:pw@db.internal:5432/portal?connect_timeout=10&keepalives_idle=300"
-    databases = settings_in(production_env(DATABASE_URL=url), "DATABASES")["DATABASES"]
+    options = _options("DATABASE_URL", "postgres://portal@db.internal/portal?connect_timeout=10&keepalives_idle=300")
 
-    options = databases["default"]["OPTIONS"]  # type: ignore[index]
     assert (options["connect_timeout"], options["keepalives_idle"]) == (10, 300)  # django-environ's numbers
     assert options["tcp_user_timeout"] == POSTGRES_TIMEOUTS["tcp_user_timeout"]
 
 
+def test_an_operators_own_socket_timeout_in_the_cache_url_wins():
+    options = _options("CACHE_URL", "redis://cache.internal:6379/0?socket_timeout=0.5")
+
+    assert options["socket_timeout"] == 0.5
+    assert options["socket_connect_timeout"] == REDIS_TIMEOUTS["socket_connect_timeout"]
+
+
 def test_sqlite_gets_none_of_them():
-    databases = settings_in(production_env(DATABASE_URL="sqlite:////tmp/portal-test.sqlite3"), "DATABASES")["DATABASES"]
-
-    assert not set(POSTGRES_TIMEOUTS) & set(databases["default"]["OPTIONS"])  # type: ignore[index]
-
-
-def test_a_database_that_never_answers_fails_the_connection_instead_of_hanging(silent_server):
-    env = production_env(DATABASE_URL=f"postgres://portal:pw@127.0.0.1:{silent_server}/portal")
-
-    result = _in_django(
-        env,
-        "from django.db import connection, OperationalError\n"
-        "try:\n    connection.ensure_connection()\nexcept OperationalError as error:\n"
-        "    print(json.dumps(type(error).__name__))\n",
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == "OperationalError"
+    assert not set(POSTGRES_TIMEOUTS) & set(_options("DATABASE_URL", "sqlite:////tmp/portal-test.sqlite3"))
 
 
 @pytest.mark.skipif(
@@ -93,30 +93,33 @@ def test_a_request_connection_carries_the_keepalives_and_user_timeout_to_its_soc
     assert user_timeout == int(POSTGRES_TIMEOUTS["tcp_user_timeout"])
 
 
-def test_production_settings_bound_every_redis_round_trip():
-    caches = settings_in(production_env(CACHE_URL="redis://cache.internal:6379/0"), "CACHES")["CACHES"]
-
-    options = caches["default"]["OPTIONS"]  # type: ignore[index]
-    assert {name: options[name] for name in REDIS_TIMEOUTS} == REDIS_TIMEOUTS
-
-
-def test_an_operators_own_socket_timeout_in_the_cache_url_wins():
-    url = "redis://cache.internal:6379/0?socket_timeout=0.5"
-    caches = settings_in(production_env(CACHE_URL=url), "CACHES")["CACHES"]
-
-    options = caches["default"]["OPTIONS"]  # type: ignore[index]
-    assert options["socket_timeout"] == 0.5
-    assert options["socket_connect_timeout"] == REDIS_TIMEOUTS["socket_connect_timeout"]
-
-
-def test_a_redis_that_never_answers_fails_the_cache_call_instead_of_hanging(silent_server):
-    env = production_env(CACHE_URL=f"redis://127.0.0.1:{silent_server}/0")
+@pytest.mark.parametrize(
+    ("variable", "url", "setup", "call", "error"),
+    [
+        (
+            "DATABASE_URL",
+            "postgres://portal:pw@127.0.0.1:{port}/portal",
+            "from django.db import connection",
+            "connection.ensure_connection()",
+            "OperationalError",
+        ),
+        (
+            "CACHE_URL",
+            "redis://127.0.0.1:{port}/0",
+            "from django.core.cache import cache",
+            "cache.get('x')",
+            "TimeoutError",
+        ),
+    ],
+)
+def test_a_server_that_never_answers_fails_the_call_instead_of_hanging(
+    silent_server, variable, url, setup, call, error
+):
+    env = production_env(**{variable: url.format(port=silent_server)})
 
     result = _in_django(
-        env,
-        "from django.core.cache import cache\n"
-        "try:\n    cache.get('anything')\nexcept Exception as error:\n    print(json.dumps(type(error).__name__))\n",
+        env, f"{setup}\ntry:\n    {call}\nexcept Exception as error:\n    print(json.dumps(type(error).__name__))\n"
     )
 
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == "TimeoutError"
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == error
