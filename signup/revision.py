@@ -45,8 +45,8 @@ def _read_row() -> int:
     return int(row[0]) if row else 0
 
 
-# OPTIONS that Django or psycopg consume themselves: not connection parameters libpq would accept.
-_NOT_LIBPQ = frozenset({"assume_role", "context", "cursor_factory", "isolation_level", "pool", "prepare_threshold"})
+# The string or number OPTIONS that Django or psycopg consume themselves: not connection parameters libpq accepts.
+_NOT_LIBPQ = frozenset({"assume_role", "isolation_level", "prepare_threshold"})
 
 
 def conninfo_from(settings_dict: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -42,13 +43,22 @@ def run_manage(*args: str, env: dict[str, str], timeout: float = 60) -> subproce
     )
 
 
-def settings_in(env: dict[str, str], *names: str) -> dict[str, object]:
-    """The values of `names` as a process with `env` sees them (after django.setup())."""
-    code = (
-        "import json, django; django.setup(); from django.conf import settings; "
-        f"print(json.dumps({{n: getattr(settings, n, None) for n in {list(names)!r}}}, default=str))"
-    )
+def in_django(env: dict[str, str], code: str, *, timeout: float = 60) -> Any:
+    """What `code` prints last (JSON), run after django.setup() in a process with `env` and the portal's settings;
+    fails the test when that process fails or is still running after `timeout` seconds."""
+    script = f"import json, django; django.setup()\n{code}"
     env = {**env, "DJANGO_SETTINGS_MODULE": "portal.settings"}
-    result = subprocess.run([PYTHON, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [PYTHON, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def settings_in(env: dict[str, str], *names: str) -> dict[str, object]:
+    """The values of `names` as a process with `env` sees them (after django.setup())."""
+    return in_django(
+        env,
+        "from django.conf import settings\n"
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {list(names)!r}}}, default=str))",
+    )

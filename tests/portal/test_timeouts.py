@@ -5,32 +5,22 @@ Observed from separate processes running production settings (settings are read 
 
 from __future__ import annotations
 
-import json
 import os
 import socket
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 
 from portal.timeouts import POSTGRES_TIMEOUTS, REDIS_TIMEOUTS
-from tests.portal.production import BASE_DIR, PYTHON, production_env, settings_in
+from tests.portal.production import in_django, production_env, settings_in
 
 #: A bound on a hang that, without the connect timeout, would never end; not a bound on speed.
 HANG_SECONDS = 60
 
 
-def _in_django(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
-    script = f"import django, json; django.setup()\n{code}"
-    env = {**env, "DJANGO_SETTINGS_MODULE": "portal.settings"}
-    return subprocess.run(
-        [PYTHON, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=HANG_SECONDS
-    )
-
-
 @pytest.fixture
 def silent_server() -> Iterator[int]:
-    """A loopback port that accepts connections and never says a word (a database that hangs)."""
+    """A loopback port that accepts connections and never says a word (a database or cache that hangs)."""
     with socket.create_server(("127.0.0.1", 0), backlog=8) as server:
         yield server.getsockname()[1]
 
@@ -77,17 +67,16 @@ def test_sqlite_gets_none_of_them():
     reason="needs a PostgreSQL server: TEST_DATABASE_URL=postgres://...",
 )
 def test_a_request_connection_carries_the_keepalives_and_user_timeout_to_its_socket():
-    result = _in_django(
+    keepalive, idle, user_timeout = in_django(
         production_env(DATABASE_URL=os.environ["TEST_DATABASE_URL"]),
         "import socket\nfrom django.db import connection\nconnection.ensure_connection()\n"
         "sock = socket.socket(fileno=connection.connection.fileno())\n"
         "print(json.dumps([sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),"
         " sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),"
         " sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT)]))\nsock.detach()\n",
+        timeout=HANG_SECONDS,
     )
 
-    assert result.returncode == 0, result.stderr
-    keepalive, idle, user_timeout = json.loads(result.stdout.strip().splitlines()[-1])
     assert keepalive
     assert idle == int(POSTGRES_TIMEOUTS["keepalives_idle"])
     assert user_timeout == int(POSTGRES_TIMEOUTS["tcp_user_timeout"])
@@ -117,9 +106,10 @@ def test_a_server_that_never_answers_fails_the_call_instead_of_hanging(
 ):
     env = production_env(**{variable: url.format(port=silent_server)})
 
-    result = _in_django(
-        env, f"{setup}\ntry:\n    {call}\nexcept Exception as error:\n    print(json.dumps(type(error).__name__))\n"
+    raised = in_django(
+        env,
+        f"{setup}\ntry:\n    {call}\nexcept Exception as error:\n    print(json.dumps(type(error).__name__))\n",
+        timeout=HANG_SECONDS,
     )
 
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == error
+    assert raised == error
