@@ -1,4 +1,4 @@
-"""The Cognito gateway: the only module that imports boto3/botocore.
+"""The Cognito gateway: the only module that imports boto3/botocore (with its HTTP transport, signup.cognito_http).
 
 It owns the per-process clients, the secret hash, request building and the translation of botocore errors into
 the portal's own exceptions (signup.errors). Every failed call is logged here, once, at WARNING: operation, Cognito's
@@ -20,12 +20,13 @@ from typing import Any
 
 import boto3
 import botocore.exceptions
+import botocore.session
 from botocore.config import Config
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.views.decorators.debug import sensitive_variables
 
-from signup import cognito_errors, errors
+from signup import cognito_errors, cognito_http, errors
 from signup.breaker import CircuitBreaker
 
 logger = logging.getLogger(__name__)
@@ -118,10 +119,19 @@ def _client(kind: str) -> Any:
         with _clients_lock:
             client = _clients.get(kind)
             if client is None:
-                # No endpoint on purpose: boto3 reads AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / AWS_ENDPOINT_URL.
-                session = boto3.session.Session()
-                client = session.client("cognito-idp", region_name=settings.COGNITO_REGION, config=_client_config(kind))
-                _clients[kind] = client
+                _clients[kind] = client = _new_client(kind)
+    return client
+
+
+def _new_client(kind: str) -> Any:
+    # No endpoint on purpose: boto3 reads AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / AWS_ENDPOINT_URL.
+    core = botocore.session.Session()
+    config = _client_config(kind)
+    client = boto3.session.Session(botocore_session=core).client(
+        "cognito-idp", region_name=settings.COGNITO_REGION, config=config
+    )
+    if settings.COGNITO_HTTP_CLIENT == "curl":
+        cognito_http.use_for(client, core, connect_timeout=config.connect_timeout, read_timeout=config.read_timeout)
     return client
 
 

@@ -49,6 +49,25 @@ def test_nothing_in_product_code_is_rated_d_or_worse(path):
     assert [entry for entry in complex_ if entry.split("(")[1][0] in "DEF"] == []
 
 
+BOTO_MODULES = {"signup/cognito.py", "signup/cognito_http.py"}
+
+
+def imported_modules(tree: ast.AST) -> set[str]:
+    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    return names | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+
+
+def test_only_the_cognito_gateway_and_its_transport_import_boto3_or_botocore():
+    # localcognito/ is the development emulator, outside the product's request path.
+    importers = {
+        path.relative_to(ROOT).as_posix()
+        for path in product_files()
+        if "localcognito" not in path.parts
+        and any(name.split(".")[0] in {"boto3", "botocore"} for name in imported_modules(ast.parse(path.read_text())))
+    }
+    assert importers == BOTO_MODULES
+
+
 def module_map() -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start = readme.index("## Where the code lives")

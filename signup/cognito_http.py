@@ -1,0 +1,215 @@
+"""The HTTP transport under the portal's Cognito clients: botocore's prepared requests sent through libcurl (pycurl).
+
+Why not botocore's own urllib3 session: under gunicorn's 32 threads per worker, urllib3 and http.client release and
+retake the GIL on every send, status line and header read of a call, and each hand-over to another thread costs a
+context switch. libcurl does the whole exchange in one release. Measured on the sign-up (docs/benchmarks.md, "the
+seventh pass"): CPU per sign-up 4.76 -> 4.09 ms and 1.21x the sign-ups/s, against the same floor in the same run.
+
+Only the transport changes: botocore still validates, serialises, signs, retries, parses and honours Stubber, and
+this module raises botocore's own transport exceptions, so signup.cognito's translation of errors is unchanged.
+`use_for` keeps botocore's session where libcurl would behave differently: a proxy, a client certificate, gevent
+(libcurl's wait would block the whole hub), or COGNITO_HTTP_CLIENT=botocore.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import botocore.exceptions
+import pycurl
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.httpsession import get_cert_path
+from botocore.session import Session
+from botocore.utils import get_environ_proxies
+
+# CURLE_WEIRD_SERVER_REPLY (8): an answer that is not HTTP; pycurl only has its old name, E_FTP_WEIRD_SERVER_REPLY.
+_WEIRD_SERVER_REPLY = pycurl.E_FTP_WEIRD_SERVER_REPLY
+_NOT_CONNECTED = frozenset({pycurl.E_COULDNT_RESOLVE_HOST, pycurl.E_COULDNT_CONNECT, pycurl.E_COULDNT_RESOLVE_PROXY})
+_TLS = frozenset(
+    {
+        pycurl.E_SSL_CONNECT_ERROR,
+        pycurl.E_PEER_FAILED_VERIFICATION,
+        pycurl.E_SSL_CERTPROBLEM,
+        pycurl.E_SSL_CIPHER,
+        pycurl.E_SSL_CACERT_BADFILE,
+        pycurl.E_SSL_ENGINE_NOTFOUND,
+        pycurl.E_SSL_ENGINE_SETFAILED,
+        pycurl.E_USE_SSL_FAILED,
+    }
+)
+_CLOSED = frozenset(
+    {
+        pycurl.E_GOT_NOTHING,
+        pycurl.E_SEND_ERROR,
+        pycurl.E_RECV_ERROR,
+        pycurl.E_PARTIAL_FILE,
+        _WEIRD_SERVER_REPLY,
+        pycurl.E_SEND_FAIL_REWIND,
+    }
+)
+
+
+class _Body:
+    """The already-read body, in the shape botocore reads a raw response (`stream()`, `read()`)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, *_: Any, **__: Any) -> Iterator[bytes]:
+        yield self._data
+
+    def read(self, *_: Any, **__: Any) -> bytes:
+        return self._data
+
+
+class CurlHTTPSession:
+    """botocore's HTTP session interface (`send`, `close`) on one libcurl handle per thread.
+
+    A handle keeps its own connection open between calls, so each request thread reuses its connection to Cognito
+    (as urllib3's pool did) without a lock. The whole exchange is bounded by connect + read timeout: a server that
+    trickles bytes cannot hold a thread longer, which urllib3's per-read timeout allowed.
+    """
+
+    def __init__(self, *, connect_timeout: float, read_timeout: float, verify: str | bool) -> None:
+        self._connect_ms = max(1, round(connect_timeout * 1000))
+        self._read_ms = max(1, round(read_timeout * 1000))
+        self._verify = verify
+        self._local = threading.local()
+
+    def send(self, request: AWSPreparedRequest) -> AWSResponse:
+        handle = self._handle()
+        chunks: list[bytes] = []
+        header_lines: list[bytes] = []
+        self._prepare(handle, request, chunks, header_lines)
+        try:
+            handle.perform()
+        except pycurl.error as exc:
+            raise _botocore_error(exc, handle, request) from None
+        status = int(handle.getinfo(pycurl.RESPONSE_CODE))
+        return AWSResponse(request.url, status, _headers(header_lines), _Body(b"".join(chunks)))
+
+    def close(self) -> None:
+        handle = getattr(self._local, "handle", None)
+        if handle is not None:
+            handle.close()
+            self._local.handle = None
+
+    def _handle(self) -> Any:
+        handle = getattr(self._local, "handle", None)
+        if handle is None:
+            handle = self._local.handle = self._new_handle()
+        return handle
+
+    def _new_handle(self) -> Any:
+        handle = pycurl.Curl()
+        # NOSIGNAL: libcurl must not use SIGALRM for timeouts in a threaded process.
+        handle.setopt(pycurl.NOSIGNAL, 1)
+        handle.setopt(pycurl.HTTP_VERSION, pycurl.CURL_HTTP_VERSION_1_1)
+        # use_for already refused proxies; an empty PROXY stops libcurl reading *_proxy variables on its own.
+        handle.setopt(pycurl.PROXY, "")
+        handle.setopt(pycurl.FOLLOWLOCATION, 0)
+        handle.setopt(pycurl.CONNECTTIMEOUT_MS, self._connect_ms)
+        if self._verify is False:
+            handle.setopt(pycurl.SSL_VERIFYPEER, 0)
+            handle.setopt(pycurl.SSL_VERIFYHOST, 0)
+        elif isinstance(self._verify, str):
+            handle.setopt(pycurl.CAINFO, self._verify)
+        return handle
+
+    def _prepare(self, handle: Any, request: AWSPreparedRequest, chunks: list[bytes], lines: list[bytes]) -> None:
+        body = request.body or b""
+        if hasattr(body, "read"):
+            body = body.read()
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        handle.setopt(pycurl.URL, request.url)
+        handle.setopt(pycurl.TIMEOUT_MS, self._connect_ms + self._read_ms_for(request))
+        handle.setopt(pycurl.POST, 1)
+        handle.setopt(pycurl.CUSTOMREQUEST, None if request.method == "POST" else request.method)
+        handle.setopt(pycurl.POSTFIELDSIZE, len(body))
+        # The body comes from a read callback with no way to rewind it, on purpose: libcurl resends a request whose
+        # reused connection died before any answer, and a second SignUp can register the person twice. Without a
+        # rewind that resend fails (CURLE_SEND_FAIL_REWIND) and the call ends as "connection closed", as urllib3's
+        # does; a request that was never sent needs no rewind, so a stale connection is still replaced.
+        handle.setopt(pycurl.READFUNCTION, io.BytesIO(body).read)
+        # "Expect:" and "Accept:" with no value: no 100-continue round trip, no header botocore did not ask for.
+        handle.setopt(pycurl.HTTPHEADER, [*_header_lines(request), "Expect:", "Accept:"])
+        handle.setopt(pycurl.WRITEFUNCTION, chunks.append)
+        handle.setopt(pycurl.HEADERFUNCTION, lines.append)
+
+    def _read_ms_for(self, request: AWSPreparedRequest) -> int:
+        # botocore's per-request override (request context), which its own session honours too.
+        override = (getattr(request, "context", None) or {}).get("read_timeout")
+        return max(1, round(override * 1000)) if override else self._read_ms
+
+
+def _header_lines(request: AWSPreparedRequest) -> list[str]:
+    lines = []
+    for name, value in request.headers.items():
+        text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        lines.append(f"{name}: {text}")
+    return lines
+
+
+def _headers(lines: list[bytes]) -> dict[str, str]:
+    """The last response's headers (a 1xx answer has its own block), repeated names joined as urllib3 does."""
+    headers: dict[str, str] = {}
+    for raw in lines:
+        line = raw.decode("latin-1").rstrip("\r\n")
+        if line.startswith("HTTP/"):
+            headers = {}
+        elif ":" in line:
+            name, value = line.split(":", 1)
+            key = name.strip().lower()
+            headers[key] = f"{headers[key]}, {value.strip()}" if key in headers else value.strip()
+    return headers
+
+
+def _botocore_error(exc: pycurl.error, handle: Any, request: AWSPreparedRequest) -> Exception:
+    """botocore's exception for what libcurl reported, the one its urllib3 session raises for the same failure."""
+    code = exc.args[0] if exc.args else -1
+    url = request.url
+    if code in _NOT_CONNECTED:
+        return botocore.exceptions.EndpointConnectionError(endpoint_url=url, error=exc)
+    if code == pycurl.E_OPERATION_TIMEDOUT:
+        connected = handle.getinfo(pycurl.CONNECT_TIME) > 0
+        timeout = botocore.exceptions.ReadTimeoutError if connected else botocore.exceptions.ConnectTimeoutError
+        return timeout(endpoint_url=url, error=exc)
+    if code in _TLS:
+        return botocore.exceptions.SSLError(endpoint_url=url, error=exc)
+    if code in _CLOSED:
+        return botocore.exceptions.ConnectionClosedError(endpoint_url=url, error=exc, request=request)
+    return botocore.exceptions.HTTPClientError(error=exc)
+
+
+def _gevent_patched() -> bool:
+    monkey = sys.modules.get("gevent.monkey")
+    return bool(monkey and monkey.is_module_patched("socket"))
+
+
+def _verify(session: Session) -> str | bool:
+    """The CA bundle botocore's own session would verify against: AWS_CA_BUNDLE / ca_bundle, REQUESTS_CA_BUNDLE, or
+    certifi's."""
+    return get_cert_path(session.get_config_variable("ca_bundle") or os.environ.get("REQUESTS_CA_BUNDLE", True))
+
+
+def use_for(client: Any, session: Session, *, connect_timeout: float, read_timeout: float) -> bool:
+    """Put a CurlHTTPSession under `client` (made by `session`) unless it needs what only botocore's session does.
+
+    True when it did. A proxy, a client certificate or gevent's patched sockets keep botocore's urllib3 session.
+    """
+    endpoint = getattr(client, "_endpoint", None)
+    config = client.meta.config
+    if endpoint is None or not hasattr(endpoint, "http_session") or _gevent_patched():
+        return False
+    if config.proxies or config.client_cert or get_environ_proxies(client.meta.endpoint_url):
+        return False
+    endpoint.http_session = CurlHTTPSession(
+        connect_timeout=connect_timeout, read_timeout=read_timeout, verify=_verify(session)
+    )
+    return True
