@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import random
 import re
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -43,7 +43,10 @@ def request_id_from_header(value: str | None) -> str:
     """Keep an incoming id only if it is short and plain (it ends up in logs and headers); else make a new one."""
     if value and _SANE_REQUEST_ID.match(value):
         return value
-    return uuid.uuid4().hex
+    # A correlation id must be unique, not secret (an incoming one is trusted as it is): `random`'s generator is
+    # reseeded in every forked worker, and unlike uuid4's os.urandom it makes no system call, whose release of the GIL
+    # costs a thread hand-over on every request under load (docs/benchmarks.md, the seventh pass).
+    return f"{random.getrandbits(128):032x}"
 
 
 class RequestIdMiddleware:

@@ -3,12 +3,14 @@ through the `settings` fixture (tests/portal/test_settings.py checks that produc
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
+from portal.observability import request_id_from_header
 from signup import ratelimits
 from tests.helpers import expect_sign_up, form_data
 
@@ -175,6 +177,25 @@ def test_the_request_id_is_returned_and_a_sane_incoming_one_is_kept(client):
     generated = client.get("/signup/", HTTP_X_REQUEST_ID="bad id\r\nSet-Cookie: x=1")["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", generated)
     assert re.fullmatch(r"[0-9a-f]{32}", client.get("/signup/")["X-Request-ID"])
+
+
+def test_forked_workers_never_make_the_same_request_ids():
+    # Generated ids come from `random`, which every forked child reseeds: two gunicorn workers forked from one
+    # master must not repeat each other's ids.
+    def ids_in_a_child() -> set[str]:
+        read, write = os.pipe()
+        if (pid := os.fork()) == 0:
+            os.write(write, " ".join(request_id_from_header(None) for _ in range(50)).encode())
+            os._exit(0)
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            ids = set(pipe.read().split())
+        os.waitpid(pid, 0)
+        return ids
+
+    first, second = ids_in_a_child(), ids_in_a_child()
+    assert len(first) == len(second) == 50
+    assert first.isdisjoint(second)
 
 
 def test_f3_a_404_is_our_generic_page_with_the_request_id(client):

@@ -180,7 +180,10 @@ def test_sign_ups_are_recorded_with_and_without_risk_data_when_it_is_collected(c
 
     assert sorted(SignUpRecord.objects.values_list("risk_data", flat=True)) == [False, True]
     absent = [r.getMessage() for r in caplog.records if "risk_data=absent" in r.getMessage()]
-    assert absent == [f"signup.register risk_data=absent user_sub={SIGN_UP_RESPONSE['UserSub']}"]
+    sub = SIGN_UP_RESPONSE["UserSub"]
+    assert absent == [f"signup.register outcome=success user_sub={sub} confirmed=False risk_data=absent"]
+    present = [r.getMessage() for r in caplog.records if "risk_data=present" in r.getMessage()]
+    assert present == [f"signup.register outcome=success user_sub={sub} confirmed=False risk_data=present"]
 
 
 def test_no_absence_is_logged_when_risk_data_is_not_collected(client, risk_data_off, stubber, caplog):
@@ -188,4 +191,5 @@ def test_no_absence_is_logged_when_risk_data_is_not_collected(client, risk_data_
     client.post("/signup/", form_data())
 
     assert not any("risk_data=absent" in r.getMessage() for r in caplog.records)
+    assert any(r.getMessage().endswith("risk_data=not_collected") for r in caplog.records)
     assert SignUpRecord.objects.get().risk_data is False
