@@ -135,7 +135,7 @@ class CurlHTTPSession:
         # The body comes from a read callback with no way to rewind it, on purpose: libcurl resends a request whose
         # reused connection died before any answer, and a second SignUp can register the person twice. Without a
         # rewind that resend fails (CURLE_SEND_FAIL_REWIND) and the call ends as "connection closed", as urllib3's
-        # does; a request that was never sent needs no rewind, so a stale connection is still replaced.
+        # does. A kept connection idle for a second or more is checked before reuse and replaced if dead.
         handle.setopt(pycurl.READFUNCTION, io.BytesIO(body).read)
         # "Expect:" and "Accept:" with no value: no 100-continue round trip, no header botocore did not ask for.
         handle.setopt(pycurl.HTTPHEADER, [*_header_lines(request), "Expect:", "Accept:"])
