@@ -1,5 +1,8 @@
 """The sign-up records' writes: one INSERT when SignUp succeeds, one UPDATE when the account is confirmed, no read.
 
+The INSERT waits until the person has the response (portal.after_response): it is written in the same worker thread
+once the response is sent, not while the person waits for the code step (docs/benchmarks.md, the eighth pass).
+
 The INSERT is built once per kind of database and sent with the model fields' own conversions: the ORM's
 `create()` spent two thirds of its time building the model instance, sending signals and compiling the same
 statement again on every sign-up (docs/benchmarks.md), for a row nothing reads back (no RETURNING).
@@ -10,6 +13,7 @@ account lives in Cognito either way, and the records are statistics and proof of
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
@@ -20,6 +24,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field
 from django.utils import timezone
 
+from portal import after_response
 from signup.models import SignUpRecord
 
 logger = logging.getLogger(__name__)
@@ -35,22 +40,25 @@ def signup_record_create(
     consent_versions: Mapping[str, str],
     outcome_codes: Sequence[str],
 ) -> None:
-    now = timezone.now()
+    now = timezone.now()  # when SignUp succeeded, not when the row is written
+    values = {
+        "user_sub": user_sub,
+        "created_at": now,
+        "confirmed_at": now if confirmed else None,
+        "delivery_medium": delivery_medium,
+        "language": language,
+        "risk_data": risk_data,
+        "consent_versions": dict(consent_versions),
+        "outcome_codes": list(outcome_codes),
+    }
+    after_response.later(functools.partial(_write, values))
+
+
+def _write(values: dict[str, Any]) -> None:
     try:
-        _insert(
-            {
-                "user_sub": user_sub,
-                "created_at": now,
-                "confirmed_at": now if confirmed else None,
-                "delivery_medium": delivery_medium,
-                "language": language,
-                "risk_data": risk_data,
-                "consent_versions": dict(consent_versions),
-                "outcome_codes": list(outcome_codes),
-            }
-        )
+        _insert(values)
     except DatabaseError:
-        logger.warning("signup.record outcome=not_written user_sub=%s", user_sub, exc_info=True)
+        logger.warning("signup.record outcome=not_written user_sub=%s", values["user_sub"], exc_info=True)
 
 
 def _insert(values: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -306,3 +307,12 @@ def finishes_in_a_child(work: Callable[[], Any], *, seconds: float) -> Any:
         process.join()
     assert kind == "ok", value
     return value
+
+
+def eventually(condition: Callable[[], bool], what: str, *, seconds: float = 20) -> None:
+    """Wait for something another thread or process does in its own time; fail with `what` after `seconds` (a bound
+    on a hang, not on speed)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)

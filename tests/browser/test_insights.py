@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.helpers import BROWSER_LOCALES, PASSWORD
-from tests.helpers import unique_username
+from tests.helpers import eventually, unique_username
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,6 +74,8 @@ def test_the_required_consent_is_asked_for_and_the_ticked_one_recorded(two_conse
     page.locator("#signup-form button[type=submit]").click()
 
     expect(page).to_have_url(f"{two_consents.url}/signup/confirm/")
+    # Written once the sign-up's response is sent (portal.after_response), by the thread that sent it.
+    eventually(SignUpRecord.objects.exists, "no sign-up record was written")
     assert SignUpRecord.objects.get().consent_versions == {"terms": "2026-01"}
 
 

@@ -1,13 +1,17 @@
-"""The default stack (no CACHE_URL, SQLite, gunicorn.conf.py) under 32 concurrent sign-ups: no HTTP 500 and no lost
-journey (DESIGN.md, "Quality targets"). The portal runs under gunicorn with the production environment as the
-benchmark runs it, against the stand-in Cognito answering SignUp after 100 ms. Counts only, no wall-clock bounds;
-the timeouts are generous and only keep a broken server from hanging the suite."""
+"""The default stack (no CACHE_URL, SQLite, gunicorn.conf.py) under 32 concurrent sign-ups: no HTTP 500, no lost
+journey (DESIGN.md, "Quality targets") and no lost sign-up record. The portal runs under gunicorn with the
+production environment as the benchmark runs it, against the stand-in Cognito answering SignUp after 100 ms. Counts
+only, no wall-clock bounds; the timeouts are generous and only keep a broken server from hanging the suite."""
 
 from __future__ import annotations
+
+import contextlib
+import sqlite3
 
 import pytest
 
 from bench.journeys import run_journeys
+from tests.helpers import eventually
 from tests.load.helpers import default_stack, log_tail, portal_on
 
 CONCURRENT = 32
@@ -35,3 +39,12 @@ def test_32_concurrent_sign_ups_on_the_default_stack_answer_no_500_and_lose_no_j
     assert result.lost == 0, details  # every user whose POST answered 302 reached the code form
     assert result.failed == 0, details  # and nothing else went wrong (socket errors, unexpected statuses)
     assert portal.stub.control("/__stats")["counts"].get("SignUp", 0) >= result.signed_up
+    # Each written by the worker thread once its response was sent (portal.after_response): none lost on the way.
+    eventually(lambda: sign_up_records(portal) >= result.signed_up, f"sign-up records missing\n{log_tail(portal)}")
+    assert "outcome=not_written" not in log_tail(portal, lines=100_000)
+
+
+def sign_up_records(portal) -> int:
+    database = portal.env["DATABASE_URL"].removeprefix("sqlite:///")
+    with contextlib.closing(sqlite3.connect(database, timeout=30)) as connection:
+        return connection.execute("SELECT COUNT(*) FROM signup_signuprecord").fetchone()[0]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection
+from django.http import HttpResponseBase
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertRedirects
 
@@ -40,6 +41,29 @@ def test_a_sign_up_writes_one_record_with_one_insert_and_no_personal_data(client
     stored = " ".join(str(getattr(record, f.attname)) for f in SignUpRecord._meta.fields)
     assert "alice" not in stored
     assert "127.0.0.1" not in stored
+
+
+def test_the_record_is_written_once_the_response_is_closed_not_while_the_person_waits(client, stubber, monkeypatch):
+    events = []
+    close = HttpResponseBase.close
+
+    def closing(response: HttpResponseBase) -> None:
+        events.append("response closed")
+        close(response)
+
+    def noting_record_inserts(execute, sql, params, many, context):
+        if sql.startswith("INSERT") and SignUpRecord._meta.db_table in sql:
+            events.append("record inserted")
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(HttpResponseBase, "close", closing)
+    expect_sign_up(stubber)
+
+    with connection.execute_wrapper(noting_record_inserts):
+        response = client.post("/signup/", form_data())
+
+    assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
+    assert events == ["response closed", "record inserted"]
 
 
 def test_confirming_sets_the_confirmation_time_with_one_update(client, stubber):

@@ -11,13 +11,14 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import psycopg
 import pytest
 from psycopg import conninfo, sql
 
 from signup import revision
+from tests.helpers import eventually
 
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -25,9 +26,6 @@ pytestmark = pytest.mark.skipif(
     not DATABASE_URL.startswith(("postgres://", "postgresql://")),
     reason="needs a PostgreSQL server: TEST_DATABASE_URL=postgres://...",
 )
-
-#: How long a condition the listener must reach may take; a bound on waiting for an event, not on speed.
-EVENTUALLY_SECONDS = 20
 
 
 def _admin() -> psycopg.Connection:
@@ -64,13 +62,6 @@ def listener(database: str, channel: str) -> Iterator[revision._Listener]:
     listening.ensure_started()
     yield listening
     listening.stop()
-
-
-def eventually(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + EVENTUALLY_SECONDS
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.02)
 
 
 def notify(dsn: str, channel: str, payload: str) -> None:
