@@ -1,7 +1,8 @@
 """The sign-up records' writes: one INSERT when SignUp succeeds, one UPDATE when the account is confirmed, no read.
 
-The INSERT waits until the person has the response (portal.after_response): it is written in the same worker thread
-once the response is sent, not while the person waits for the code step (docs/benchmarks.md, the eighth pass).
+On PostgreSQL (any database but SQLite) the INSERT waits until the person has the response
+(portal.after_response): the worker thread writes it once the response is sent, not while the person waits for the
+code step (docs/benchmarks.md, the eighth pass).
 
 The INSERT is built once per kind of database and sent with the model fields' own conversions: the ORM's
 `create()` spent two thirds of its time building the model instance, sending signals and compiling the same
@@ -51,7 +52,17 @@ def signup_record_create(
         "consent_versions": dict(consent_versions),
         "outcome_codes": list(outcome_codes),
     }
-    after_response.later(functools.partial(_write, values))
+    if _waits_for_the_response(connections[router.db_for_write(SignUpRecord)]):
+        after_response.later(functools.partial(_write, values))
+    else:
+        _write(values)
+
+
+def _waits_for_the_response(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the INSERT waits until the response is sent: not on SQLite. SQLite has one writer at a time, and an
+    INSERT after the response collided with the next requests' session writes, each collision a busy-wait sleep:
+    0.80x the sign-ups/s and 1.34x the p99 of writing it at once (docs/benchmarks.md, the eighth pass)."""
+    return connection.vendor != "sqlite"
 
 
 def _write(values: dict[str, Any]) -> None:

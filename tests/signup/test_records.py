@@ -15,7 +15,7 @@ from pytest_django.asserts import assertRedirects
 
 from signup import errors
 from signup.models import SignUpRecord
-from signup.records import _insert, signup_record_purge
+from signup.records import _insert, _waits_for_the_response, signup_record_purge
 from signup.seed import signup_history_seed
 from tests.helpers import SIGN_UP_RESPONSE, expect_confirm, expect_resend, expect_sign_up, form_data
 
@@ -43,7 +43,9 @@ def test_a_sign_up_writes_one_record_with_one_insert_and_no_personal_data(client
     assert "127.0.0.1" not in stored
 
 
-def test_the_record_is_written_once_the_response_is_closed_not_while_the_person_waits(client, stubber, monkeypatch):
+@pytest.fixture
+def order_of_events(monkeypatch):
+    """What happened, in order: the response closed (the server has sent it all), the record INSERTed."""
     events = []
     close = HttpResponseBase.close
 
@@ -57,13 +59,38 @@ def test_the_record_is_written_once_the_response_is_closed_not_while_the_person_
         return execute(sql, params, many, context)
 
     monkeypatch.setattr(HttpResponseBase, "close", closing)
+    with connection.execute_wrapper(noting_record_inserts):
+        yield events
+
+
+def test_on_postgresql_the_record_is_written_once_the_response_is_closed(client, stubber, order_of_events, monkeypatch):
+    monkeypatch.setattr("signup.records._waits_for_the_response", lambda connection: True)
     expect_sign_up(stubber)
 
-    with connection.execute_wrapper(noting_record_inserts):
-        response = client.post("/signup/", form_data())
+    response = client.post("/signup/", form_data())
 
     assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
-    assert events == ["response closed", "record inserted"]
+    assert order_of_events == ["response closed", "record inserted"]
+    assert SignUpRecord.objects.get().user_sub == SUB
+
+
+def test_on_sqlite_the_record_is_written_before_the_response(client, stubber, order_of_events, monkeypatch):
+    monkeypatch.setattr("signup.records._waits_for_the_response", lambda connection: False)
+    expect_sign_up(stubber)
+
+    client.post("/signup/", form_data())
+
+    assert order_of_events == ["record inserted", "response closed"]
+
+
+def test_the_record_waits_for_the_response_on_postgresql_but_not_on_sqlite():
+    from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQL
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLite
+
+    settings_dict = {**connection.settings_dict, "NAME": "unused"}  # neither connects
+
+    assert _waits_for_the_response(PostgreSQL(settings_dict)) is True
+    assert _waits_for_the_response(SQLite(settings_dict)) is False
 
 
 def test_confirming_sets_the_confirmation_time_with_one_update(client, stubber):
