@@ -1,15 +1,20 @@
-"""Random strings from one system call, for the values every request makes: session keys and CSRF token masks.
+"""Random strings for the values every request makes: session keys and CSRF token masks.
 
 Django's `get_random_string` draws each character with `secrets.choice`, one `os.urandom` call (a system call) and a
 few Python-level steps per character: a 32-character session key costs 32 of them, and every form page's masked CSRF
 token another 32 (docs/benchmarks.md measured the mask at about a fifth of the cached form page's CPU time). Here the
-bytes come from one `os.urandom` call and are mapped onto the alphabet by rejection sampling, so every character is
-still uniformly distributed and unpredictable: the same strength, far less work.
+bytes come from one call and are mapped onto the alphabet by rejection sampling, so every character is still
+uniformly distributed and unpredictable: the same strength, far less work.
+
+The bytes come from OpenSSL's CSPRNG (`ssl.RAND_bytes`: a DRBG seeded from the operating system, per thread, and
+reseeded in a forked child), not `os.urandom`: that is a `getrandom` system call, which lets go of the GIL, and under
+32 threads per worker each such hand-over keeps the request waiting for the GIL to come back (docs/benchmarks.md,
+the ninth pass).
 """
 
 from __future__ import annotations
 
-import os
+import ssl
 from functools import cache
 
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
@@ -18,13 +23,13 @@ from django.middleware import csrf
 
 
 def random_string(length: int, alphabet: str) -> str:
-    """`length` characters drawn uniformly from `alphabet` (ASCII, at most 256 characters) with the OS's CSPRNG."""
+    """`length` characters drawn uniformly from `alphabet` (ASCII, at most 256 characters) with OpenSSL's CSPRNG."""
     table, rejected = _tables(alphabet)
     chosen = b""
     while len(chosen) < length:
         # Twice what is needed: even a 129-character alphabet keeps half the bytes, so one call is nearly always
         # enough. translate() drops the rejected bytes and maps the rest onto the alphabet, both in C.
-        chosen += os.urandom(2 * (length - len(chosen))).translate(table, rejected)
+        chosen += ssl.RAND_bytes(2 * (length - len(chosen))).translate(table, rejected)
     return chosen[:length].decode("ascii")
 
 

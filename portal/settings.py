@@ -365,7 +365,8 @@ if COGNITO_LOCAL and COGNITO_LOCAL_EMULATOR != "off":
         )
 
 # LOGGING: botocore prints request parameters (the password) at DEBUG, so its loggers stay at WARNING.
-# Every line carries the request id; emails and phone numbers are masked (portal.observability).
+# Every line carries the request id; emails and phone numbers are masked (portal.observability). Lines are
+# formatted where they are logged and written by a thread of their own (portal.log_queue), WARNING and up at once.
 DJANGO_LOG_FORMAT = env("DJANGO_LOG_FORMAT", default="plain")
 if DJANGO_LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be 'plain' or 'json', not {DJANGO_LOG_FORMAT!r}.")
@@ -382,7 +383,7 @@ LOGGING = {
     },
     "handlers": {
         "console": {
-            "class": "logging.StreamHandler",
+            "class": "portal.log_queue.BackgroundStreamHandler",
             "formatter": DJANGO_LOG_FORMAT,
             "filters": ["request_id", "redact"],
         }

@@ -12,8 +12,10 @@ import copy
 import hashlib
 import hmac
 import logging
+import random
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -130,9 +132,19 @@ def _new_client(kind: str) -> Any:
     client = boto3.session.Session(botocore_session=core).client(
         "cognito-idp", region_name=settings.COGNITO_REGION, config=config
     )
+    client.meta.events.register("before-call.cognito-identity-provider", invocation_id)
     if settings.COGNITO_HTTP_CLIENT == "curl":
         cognito_http.use_for(client, core, connect_timeout=config.connect_timeout, read_timeout=config.read_timeout)
     return client
+
+
+def invocation_id(context: dict[str, Any], **_: Any) -> None:
+    """The call's `amz-sdk-invocation-id` (a UUID the SDK sends so the service can tell retries of one call apart),
+    drawn before botocore draws it with `uuid.uuid4()`: that reads the operating system's random source, a system
+    call that lets go of the GIL (docs/benchmarks.md, the ninth pass). The id must be unique, not secret, like the
+    portal's request ids: `random` is reseeded in every forked worker."""
+    retries = context.setdefault("retries", {})
+    retries.setdefault("invocation-id", str(uuid.UUID(int=random.getrandbits(128), version=4)))
 
 
 def public_client() -> Any:

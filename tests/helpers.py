@@ -6,6 +6,7 @@ Plain functions and constants: test modules import these, never each other.
 from __future__ import annotations
 
 import copy
+import os
 import socket
 import threading
 import time
@@ -316,3 +317,16 @@ def eventually(condition: Callable[[], bool], what: str, *, seconds: float = 20)
     while not condition():
         assert time.monotonic() < deadline, what
         time.sleep(0.02)
+
+
+def drawn_in_a_forked_child(draw: Callable[[], str], times: int) -> set[str]:
+    """`times` values of `draw()` made in a forked child (as a gunicorn worker is forked from its master)."""
+    read, write = os.pipe()
+    if (pid := os.fork()) == 0:
+        os.write(write, " ".join(draw() for _ in range(times)).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        drawn = set(pipe.read().split())
+    os.waitpid(pid, 0)
+    return drawn

@@ -19,13 +19,24 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "Log-Test-Passphrase-42"
 
 
+class Written:
+    """What a handler has written so far: its writer thread has written every line queued before `getvalue()`."""
+
+    def __init__(self, handler: logging.Handler, stream: io.StringIO) -> None:
+        self._handler, self._stream = handler, stream
+
+    def getvalue(self) -> str:
+        self._handler.flush()
+        return self._stream.getvalue()
+
+
 @pytest.fixture
-def console() -> Iterator[io.StringIO]:
+def console() -> Iterator[Written]:
     """What the configured console handler writes (plain format, request id and redaction filters)."""
     (handler,) = [h for h in logging.getLogger().handlers if h.name == "console"]
     stream = io.StringIO()
     previous = handler.setStream(stream)
-    yield stream
+    yield Written(handler, stream)
     handler.setStream(previous)
 
 

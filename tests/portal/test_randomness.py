@@ -1,7 +1,9 @@
-"""portal.randomness: session keys and CSRF masks from one system call, as strong as Django's and accepted by it."""
+"""portal.randomness: session keys and CSRF masks from OpenSSL's CSPRNG in one call and no system call, as strong as
+Django's and accepted by it."""
 
 from __future__ import annotations
 
+import os
 import string
 from collections import Counter
 
@@ -14,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portal import db_sessions, randomness
 from portal.cache_sessions import SessionStore as CacheSessionStore
-from tests.helpers import expect_sign_up, form_data
+from tests.helpers import drawn_in_a_forked_child, expect_sign_up, form_data
 
 SECRET = "a" * 16 + "Z9" * 8  # a CSRF secret: 32 characters of CSRF_ALLOWED_CHARS
 
@@ -30,7 +32,7 @@ def test_a_random_string_has_the_length_asked_for_and_only_the_alphabets_charact
 def test_bytes_that_would_favour_the_first_characters_are_dropped(monkeypatch):
     # 62 characters: bytes 248-255 would map onto the first eight a second time, so they are thrown away.
     drawn = iter([bytes([248, 0, 255, 61]), bytes([1, 2, 3, 4])])
-    monkeypatch.setattr(randomness.os, "urandom", lambda size: next(drawn))
+    monkeypatch.setattr(randomness.ssl, "RAND_bytes", lambda size: next(drawn))
 
     assert randomness.random_string(4, CSRF_ALLOWED_CHARS) == "a9bc"
 
@@ -107,3 +109,25 @@ def test_session_keys_are_32_characters_of_djangos_key_alphabet():
 
     assert len(keys) == 100
     assert all(len(key) == 32 and set(key) <= set(VALID_KEY_CHARS) for key in keys)
+
+
+def test_a_random_string_makes_no_system_call(monkeypatch):
+    # os.urandom is a getrandom system call, which lets go of the GIL: a thread hand-over under load.
+    monkeypatch.setattr(os, "urandom", lambda size: pytest.fail("os.urandom was called"))
+
+    assert len(randomness.random_string(32, VALID_KEY_CHARS)) == 32
+
+
+def test_a_forked_child_never_draws_the_parents_strings():
+    # OpenSSL reseeds its generator in a forked child: two gunicorn workers must not make the same session keys.
+    def session_key() -> str:
+        return randomness.random_string(32, VALID_KEY_CHARS)
+
+    session_key()  # the parent's generator is in use before the forks
+    first, second = drawn_in_a_forked_child(session_key, 20), drawn_in_a_forked_child(session_key, 20)
+    mine = {session_key() for _ in range(20)}
+
+    assert len(first) == len(second) == len(mine) == 20
+    assert first.isdisjoint(second)
+    assert first.isdisjoint(mine)
+    assert second.isdisjoint(mine)

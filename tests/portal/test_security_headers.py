@@ -3,7 +3,6 @@ through the `settings` fixture (tests/portal/test_settings.py checks that produc
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -12,7 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from portal.observability import request_id_from_header
 from signup import ratelimits
-from tests.helpers import expect_sign_up, form_data
+from tests.helpers import drawn_in_a_forked_child, expect_sign_up, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -182,18 +181,10 @@ def test_the_request_id_is_returned_and_a_sane_incoming_one_is_kept(client):
 def test_forked_workers_never_make_the_same_request_ids():
     # Generated ids come from `random`, which every forked child reseeds: two gunicorn workers forked from one
     # master must not repeat each other's ids.
-    def ids_in_a_child() -> set[str]:
-        read, write = os.pipe()
-        if (pid := os.fork()) == 0:
-            os.write(write, " ".join(request_id_from_header(None) for _ in range(50)).encode())
-            os._exit(0)
-        os.close(write)
-        with os.fdopen(read) as pipe:
-            ids = set(pipe.read().split())
-        os.waitpid(pid, 0)
-        return ids
+    def new_id() -> str:
+        return request_id_from_header(None)
 
-    first, second = ids_in_a_child(), ids_in_a_child()
+    first, second = drawn_in_a_forked_child(new_id, 50), drawn_in_a_forked_child(new_id, 50)
     assert len(first) == len(second) == 50
     assert first.isdisjoint(second)
 

@@ -12,6 +12,7 @@ import ssl
 import sys
 import threading
 import types
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -215,6 +216,20 @@ def test_a_sign_up_sends_botocores_request_and_reads_the_reply(cognito_settings,
     assert (body["ClientId"], body["Username"], body["Password"]) == (CLIENT_ID, "alice", PASSWORD)
     assert body["UserContextData"] == {"IpAddress": "203.0.113.9"}
     assert int(headers["content-length"]) == len(request.partition(b"\r\n\r\n")[2])
+
+
+def test_every_call_has_an_invocation_id_of_its_own_drawn_without_a_system_call(transport, serve, monkeypatch):
+    # botocore draws the id with uuid.uuid4() (os.urandom: a system call that lets go of the GIL) unless the call's
+    # context already has one; the portal's handler puts one there first.
+    monkeypatch.setattr(uuid, "uuid4", lambda: pytest.fail("uuid.uuid4() was called"))
+    server = serve(answer(http_reply()))
+
+    sign_up()
+    sign_up()
+
+    ids = [headers_of(request)["amz-sdk-invocation-id"] for request in server.requests]
+    assert [uuid.UUID(value).version for value in ids] == [4, 4]
+    assert ids[0] != ids[1]
 
 
 def test_the_reply_headers_reach_botocores_response_metadata(cognito_settings, serve):
