@@ -47,8 +47,7 @@ class BackgroundStreamHandler(logging.StreamHandler[TextIO]):
 
     def _reset(self) -> None:
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._writer: threading.Thread | None = None
-        self._writer_pid = 0
+        self._writer: threading.Thread | None = None  # started on the first line (in a forked child: its own)
         self._start_lock = threading.Lock()
 
     def handle(self, record: logging.LogRecord) -> logging.LogRecord | bool:  # type: ignore[override]
@@ -72,7 +71,7 @@ class BackgroundStreamHandler(logging.StreamHandler[TextIO]):
 
     def flush(self) -> None:
         """Return once every line queued before this call is written (at most FLUSH_TIMEOUT_SECONDS)."""
-        if self._writer_pid != os.getpid() or threading.current_thread() is self._writer:
+        if self._writer is None or threading.current_thread() is self._writer:
             return  # nothing queued in this process yet, or the writer itself (it writes in order anyway)
         written = threading.Event()
         self._queue.put(written)
@@ -84,24 +83,24 @@ class BackgroundStreamHandler(logging.StreamHandler[TextIO]):
         return super().setStream(stream)
 
     def close(self) -> None:
-        if self._writer_pid == os.getpid() and self._writer is not None:
+        if self._writer is not None:
             self._queue.put(_STOP)
             self._writer.join(FLUSH_TIMEOUT_SECONDS)
-            self._writer_pid = 0
+            self._writer = None
         super().close()
 
     def _put(self, item: object) -> None:
-        if self._writer_pid != os.getpid():
+        if self._writer is None:
             self._start_writer()
         self._queue.put(item)
 
     def _start_writer(self) -> None:
         with self._start_lock:
-            if self._writer_pid == os.getpid():
+            if self._writer is not None:
                 return
-            self._writer = threading.Thread(target=self._write_forever, name="log-writer", daemon=True)
-            self._writer.start()
-            self._writer_pid = os.getpid()
+            writer = threading.Thread(target=self._write_forever, name="log-writer", daemon=True)
+            writer.start()
+            self._writer = writer
 
     def _write_forever(self) -> None:
         while True:
