@@ -7,6 +7,9 @@ seventh pass"): CPU per sign-up 4.76 -> 4.09 ms and 1.21x the sign-ups/s, agains
 
 Only the transport changes: botocore still validates, serialises, signs, retries, parses and honours Stubber, and
 this module raises botocore's own transport exceptions, so signup.cognito's translation of errors is unchanged.
+`DirectSend` goes one step further for the calls that need nothing of botocore's Endpoint layer (unsigned, one
+attempt: SignUp and the other public calls): it sends the request botocore built and parses the reply with
+botocore's parser, without the request object, the signer's pass, the retry handler and their events around them.
 `use_for` keeps botocore's session where libcurl would behave differently: a proxy, a client certificate, gevent
 (libcurl's wait would block the whole hub), or COGNITO_HTTP_CLIENT=botocore.
 """
@@ -17,13 +20,16 @@ import io
 import os
 import sys
 import threading
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import botocore.exceptions
 import pycurl
+from botocore import parsers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.httpsession import get_cert_path
+from botocore.model import OperationModel
 from botocore.session import Session
 from botocore.utils import get_environ_proxies
 
@@ -209,7 +215,88 @@ def use_for(client: Any, session: Session, *, connect_timeout: float, read_timeo
         return False
     if config.proxies or config.client_cert or get_environ_proxies(client.meta.endpoint_url):
         return False
-    endpoint.http_session = CurlHTTPSession(
+    endpoint.http_session = http_session = CurlHTTPSession(
         connect_timeout=connect_timeout, read_timeout=read_timeout, verify=_verify(session)
     )
+    if _one_standard_attempt(config.retries or {}):
+        # Last of all before-call handlers: a Stubber (registered on before-call.*.*, deeper) answers first.
+        client.meta.events.register_last("before-call", DirectSend(http_session), unique_id="portal-direct-send")
     return True
+
+
+def _one_standard_attempt(retries: Mapping[str, Any]) -> bool:
+    return retries.get("mode") == "standard" and retries.get("total_max_attempts") == 1
+
+
+# --- Calls sent without botocore's Endpoint layer ------------------------------------------------------------------
+
+
+class DirectSend:
+    """A `before-call` handler that sends an unsigned call of a one-attempt client itself, and answers for botocore.
+
+    For such a call botocore's Endpoint layer adds two headers and otherwise only costs CPU: it builds a request
+    object, runs the signer (which signs nothing), rebuilds the User-Agent it already built, and asks the retry
+    handler, which never retries at one attempt. That is a tenth of a sign-up's CPU in one thread
+    (docs/benchmarks.md, the tenth pass). What botocore sends is unchanged: it still validates, serialises and
+    resolves the endpoint before this handler, the request has the same headers, in the same order, and the reply is
+    parsed by botocore's own parser, modelled error fields and response metadata included, so `_make_api_call` raises
+    the same ClientError. Signed calls (and anything streamed) decline, and botocore sends them as before.
+
+    Not seen on this path: handlers an application registers on request-created, before-send, response-received
+    or needs-retry for these calls (the portal registers none); COGNITO_HTTP_CLIENT=botocore keeps them all.
+    """
+
+    def __init__(self, http_session: CurlHTTPSession) -> None:
+        self._http_session = http_session
+
+    def __call__(
+        self, *, model: OperationModel, params: dict[str, Any], context: dict[str, Any], **_: Any
+    ) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if not _sent_as_is(model):
+            return None
+        response = self._http_session.send(_prepared(params, context))
+        return response, _parsed(response, model)
+
+
+def _sent_as_is(model: OperationModel) -> bool:
+    unsigned = model.auth_type == "none" or model.auth == ["smithy.api#noAuth"]
+    return unsigned and not (model.has_streaming_input or model.has_streaming_output or model.has_event_stream_output)
+
+
+def _prepared(params: Mapping[str, Any], context: dict[str, Any]) -> AWSPreparedRequest:
+    """The request botocore's Endpoint would send: its request-created handlers add the retry headers (the signer
+    and the User-Agent rebuild change nothing for an unsigned call), and prepare() the length of the body."""
+    retries = context.setdefault("retries", {})
+    retries.update(attempt=1, max=1)
+    if "invocation-id" not in retries:  # signup.cognito puts one there first
+        retries["invocation-id"] = str(uuid.uuid4())
+    body = params["body"]
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    headers = dict(params["headers"])
+    headers["amz-sdk-invocation-id"] = retries["invocation-id"]
+    headers["amz-sdk-request"] = "attempt=1; max=1"
+    headers.setdefault("Content-Length", str(len(body)))
+    # As Endpoint.prepare_request: header values go out as UTF-8.
+    encoded = {name: value.encode("utf-8") if isinstance(value, str) else value for name, value in headers.items()}
+    return AWSPreparedRequest(params["method"], params["url"], encoded, body, False, context)
+
+
+def _parsed(response: AWSResponse, model: OperationModel) -> dict[str, Any]:
+    """The reply as botocore's Endpoint parses it (endpoint.convert_to_response_dict, _add_modeled_error_fields),
+    with the metadata its standard retry handler adds at the last attempt."""
+    response_dict = {
+        "headers": response.headers,
+        "status_code": response.status_code,
+        "body": response.content,
+        "context": {"operation_name": model.name},
+    }
+    parser = parsers.create_parser(model.service_model.resolved_protocol)
+    parsed: dict[str, Any] = parser.parse(response_dict, model.output_shape)
+    if response.status_code >= 300:
+        error_shape = model.service_model.shape_for_error_code(parsed.get("Error", {}).get("Code"))
+        if error_shape is not None:
+            parsed.update(parser.parse(response_dict, error_shape))
+    if (metadata := parsed.get("ResponseMetadata")) is not None:
+        metadata.update(MaxAttemptsReached=True, RetryAttempts=0)
+    return parsed

@@ -16,8 +16,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import botocore.endpoint
+import botocore.exceptions
 import pytest
 from botocore.httpsession import URLLib3Session
+from botocore.stub import Stubber
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -256,6 +259,115 @@ def test_each_thread_has_its_own_connection(cognito_settings, serve):
     worker.start()
     worker.join()
     assert (len(server.requests), server.connections) == (2, 2)
+
+
+# --- Unsigned one-attempt calls: sent without botocore's Endpoint layer (DirectSend) ---------------------------------
+
+
+def without_direct_send(client):
+    client.meta.events.unregister("before-call", unique_id="portal-direct-send")
+    return client
+
+
+def endpoint_requests(monkeypatch) -> list[str]:
+    """The operations that went through botocore's Endpoint (its request object and signer)."""
+    seen: list[str] = []
+    real = botocore.endpoint.Endpoint.create_request
+
+    def spy(self, params, operation_model=None):
+        seen.append(operation_model.name if operation_model else "")
+        return real(self, params, operation_model)
+
+    monkeypatch.setattr(botocore.endpoint.Endpoint, "create_request", spy)
+    return seen
+
+
+def test_public_calls_skip_botocores_endpoint_layer(cognito_settings, serve, monkeypatch):
+    through_endpoint = endpoint_requests(monkeypatch)
+    server = serve(answer(http_reply()))
+    sign_up()
+    assert len(server.requests) == 1
+    assert through_endpoint == []
+
+
+def test_the_direct_send_is_the_request_botocores_endpoint_sends(cognito_settings, serve):
+    server = serve(answer(http_reply()))
+    sign_up()
+    cognito.reset_clients()
+    cognito._clients["public"] = without_direct_send(cognito._new_client("public"))
+    sign_up()
+
+    def without_invocation_id(request: bytes) -> list[bytes]:
+        return [line for line in request.split(b"\r\n") if not line.startswith(b"amz-sdk-invocation-id:")]
+
+    direct, through_endpoint = server.requests
+    assert without_invocation_id(direct) == without_invocation_id(through_endpoint)  # same headers, same order
+    assert b"amz-sdk-request: attempt=1; max=1\r\n" in direct
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        pytest.param(http_reply(headers=("Set-Cookie: a=1",)), id="a sign-up"),
+        pytest.param(
+            http_reply(
+                "400 Bad Request",
+                json.dumps({"__type": "InvalidPasswordException", "message": "Password not long enough"}).encode(),
+            ),
+            id="Cognito's error",
+        ),
+    ],
+)
+def test_the_direct_send_parses_a_reply_as_botocore_does(cognito_settings, serve, reply):
+    serve(answer(reply))
+
+    def outcome(client) -> dict:
+        try:
+            return client.sign_up(ClientId=CLIENT_ID, Username="alice", Password=PASSWORD)
+        except botocore.exceptions.ClientError as exc:
+            return {"error": type(exc).__name__, **exc.response}
+
+    direct = outcome(cognito.public_client())
+    assert direct == outcome(without_direct_send(cognito._new_client("public")))
+    assert direct["ResponseMetadata"]["RetryAttempts"] == 0
+
+
+def test_a_stubber_still_answers_the_public_calls(cognito_settings, serve):
+    # The Stubber's before-call.*.* handler is deeper than the direct send's before-call, so it answers first.
+    server = serve(answer(http_reply()))
+    with Stubber(cognito.public_client()) as stub:
+        stub.add_response(
+            "sign_up",
+            {"UserSub": "stubbed-sub", "UserConfirmed": False},
+            {"ClientId": CLIENT_ID, "Username": "alice", "Password": PASSWORD},
+        )
+        reply = cognito.public_client().sign_up(ClientId=CLIENT_ID, Username="alice", Password=PASSWORD)
+        stub.assert_no_pending_responses()
+    assert reply["UserSub"] == "stubbed-sub"
+    assert server.requests == []
+
+
+def test_signed_calls_still_go_through_botocores_endpoint_and_are_signed(cognito_settings, serve, monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    through_endpoint = endpoint_requests(monkeypatch)
+    pool = json.dumps({"UserPool": {"Id": "us-east-1_TestPool1"}}).encode()
+    server = serve(answer(http_reply(body=pool)))
+    cognito.describe_user_pool(client=cognito.page_client())  # one attempt, like the public client, but signed
+    assert through_endpoint == ["DescribeUserPool"]
+    assert headers_of(server.requests[0])["authorization"].startswith("AWS4-HMAC-SHA256 ")
+
+
+def test_only_one_attempt_clients_send_directly(cognito_settings):
+    def direct_send_of(client) -> list:
+        return [
+            handler
+            for handler in client.meta.events._emitter._handlers.prefix_search("before-call.x.y")
+            if isinstance(handler, cognito_http.DirectSend)
+        ]
+
+    assert len(direct_send_of(cognito.public_client())) == 1
+    assert direct_send_of(cognito.admin_client()) == []  # three attempts: botocore's retry handler decides
 
 
 # --- Failures: the same portal error on both transports -------------------------------------------------------------
