@@ -236,7 +236,7 @@ class DirectSend:
 
     For such a call botocore's Endpoint layer adds two headers and otherwise only costs CPU: it builds a request
     object, runs the signer (which signs nothing), rebuilds the User-Agent it already built, and asks the retry
-    handler, which never retries at one attempt. That is a tenth of a sign-up's CPU in one thread
+    handler, which never retries at one attempt. That is about 8 % of a sign-up's CPU in one thread
     (docs/benchmarks.md, the tenth pass). What botocore sends is unchanged: it still validates, serialises and
     resolves the endpoint before this handler, the request has the same headers, in the same order, and the reply is
     parsed by botocore's own parser, modelled error fields and response metadata included, so `_make_api_call` raises
@@ -293,10 +293,14 @@ def _parsed(response: AWSResponse, model: OperationModel) -> dict[str, Any]:
     }
     parser = parsers.create_parser(model.service_model.resolved_protocol)
     parsed: dict[str, Any] = parser.parse(response_dict, model.output_shape)
-    if response.status_code >= 300:
-        error_shape = model.service_model.shape_for_error_code(parsed.get("Error", {}).get("Code"))
-        if error_shape is not None:
-            parsed.update(parser.parse(response_dict, error_shape))
+    if response.status_code >= 300 and (error_shape := _modelled_error(model, parsed)) is not None:
+        parsed.update(parser.parse(response_dict, error_shape))
     if (metadata := parsed.get("ResponseMetadata")) is not None:
         metadata.update(MaxAttemptsReached=True, RetryAttempts=0)
     return parsed
+
+
+def _modelled_error(model: OperationModel, parsed: Mapping[str, Any]) -> Any:
+    """The service's shape for the error's code, if it models one (its members are parsed into the reply too)."""
+    code = parsed.get("Error", {}).get("Code")
+    return None if code is None else model.service_model.shape_for_error_code(code)
