@@ -236,7 +236,7 @@ class DirectSend:
 
     For such a call botocore's Endpoint layer adds two headers and otherwise only costs CPU: it builds a request
     object, runs the signer (which signs nothing), rebuilds the User-Agent it already built, and asks the retry
-    handler, which never retries at one attempt. That is about 8 % of a sign-up's CPU in one thread
+    handler, which never retries at one attempt. That is 5-10 % of a sign-up's CPU in one thread
     (docs/benchmarks.md, the tenth pass). What botocore sends is unchanged: it still validates, serialises and
     resolves the endpoint before this handler, the request has the same headers, in the same order, and the reply is
     parsed by botocore's own parser, modelled error fields and response metadata included, so `_make_api_call` raises
