@@ -29,13 +29,11 @@ import tempfile
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from bench import servers
-
-PARTS = ("direct-send", "record")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -108,17 +106,20 @@ class Portal:
 
 
 @contextmanager
-def left_out(part: str) -> Iterator[None]:
-    """The portal without `part` while the block runs (imported here: Django is set up by then)."""
-    from signup import cognito, records
+def _without_direct_send() -> Iterator[None]:
+    from signup import cognito  # here: Django is set up by then
 
-    if part == "direct-send":
-        cognito.public_client().meta.events.unregister("before-call", unique_id="portal-direct-send")
-        try:
-            yield
-        finally:
-            cognito.reset_clients()  # the next client has its direct send again
-        return
+    cognito.public_client().meta.events.unregister("before-call", unique_id="portal-direct-send")
+    try:
+        yield
+    finally:
+        cognito.reset_clients()  # the next client has its direct send again
+
+
+@contextmanager
+def _without_record() -> Iterator[None]:
+    from signup import records
+
     real = records.signup_record_create
     records.signup_record_create = lambda **_: None
     try:
@@ -127,13 +128,16 @@ def left_out(part: str) -> Iterator[None]:
         records.signup_record_create = real
 
 
-@contextmanager
-def variant(name: str) -> Iterator[None]:
-    if name == "as shipped":
-        yield
-        return
-    with left_out(name):
-        yield
+_LEFT_OUT: dict[str, Callable[[], AbstractContextManager[None]]] = {
+    "direct-send": _without_direct_send,
+    "record": _without_record,
+}
+PARTS = tuple(_LEFT_OUT)
+
+
+def variant(name: str) -> AbstractContextManager[None]:
+    """The portal as shipped, or without one part while the block runs."""
+    return nullcontext() if name == "as shipped" else _LEFT_OUT[name]()
 
 
 def measure(portal: Portal, names: list[str], args: argparse.Namespace) -> dict[str, list[float]]:
