@@ -73,6 +73,16 @@ def configure_fields(*fields: dict[str, Any]) -> None:
         AttributeField.objects.create(**{"position": position, **values})
 
 
+def restore_default_email_field() -> None:
+    """Transactional tests flush the database, data migrations included: put the default email field back."""
+    from signup.models import AttributeField  # needs Django set up: imported when called, not when collected
+
+    AttributeField.objects.get_or_create(
+        attribute_name="email",
+        defaults={"label": "Email address", "input_type": "email", "required": True, "position": 10},
+    )
+
+
 def form_data(**overrides: str) -> dict[str, str]:
     """What alice posts to the sign-up form, with `overrides`."""
     return {"username": "alice", "password": PASSWORD, "email": "alice@example.com", **overrides}

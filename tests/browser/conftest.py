@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import restore_default_email_field
+
 HERE = Path(__file__).resolve().parent
 AXE_SCRIPT = HERE / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -46,14 +48,8 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 @pytest.fixture
 def portal(transactional_db, live_server, local_cognito, local_pool, settings) -> Portal:
     """The portal served over HTTP, pointed at the embedded local Cognito, with the default email field."""
-    from signup.models import AttributeField
-
     settings.SIGNUP_RESEND_COOLDOWN = 0
-    # Transactional tests flush the database, data migrations included: put the default field back.
-    AttributeField.objects.get_or_create(
-        attribute_name="email",
-        defaults={"label": "Email address", "input_type": "email", "required": True, "position": 10},
-    )
+    restore_default_email_field()
     return Portal(url=live_server.url, cognito=local_cognito, pool=local_pool)
 
 
