@@ -45,7 +45,8 @@ class SessionStore(ReportsOutages, NewSessionKeys, DatabaseSessionStore):
             except IntegrityError:
                 raise CreateError from None  # the key is taken: create() draws another
             return None
-        columns = {field.attname: getattr(session, field.attname) for field in self.model._meta.concrete_fields}
+        fields = self.model._meta.concrete_fields
+        columns = {field.attname: getattr(session, field.attname) for field in fields if not field.primary_key}
         # Only "no such session" is an UpdateError (Django's store also reports an outage as one, a 400 page);
         # a database that fails propagates, and the session middleware answers it with the progress-not-saved page.
         if not self.model.objects.using(using).filter(pk=session.pk).update(**columns):
