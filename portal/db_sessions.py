@@ -8,7 +8,7 @@ UPDATE, COMMIT) and deletes with a SELECT and then a transaction of its own. On 
 database's only write lock, and the thread then holds it through Django's Python code until COMMIT. Under a
 worker's 32 threads that thread often waits for the GIL in between, while every other writer sleeps in SQLite's
 busy handler, whose sleeps grow to 100 ms. A single statement holds the lock only inside SQLite, with the GIL
-released. That halved the default stack's sign-up p99 (docs/benchmarks.md, the eleventh pass). A lone INSERT,
+released. That cut the default stack's sign-up p99 to a third (docs/benchmarks.md, the eleventh pass). A lone INSERT,
 UPDATE or DELETE is atomic without a transaction, so nothing is lost; inside a transaction someone else opened,
 Django's own save runs unchanged.
 """
@@ -35,10 +35,10 @@ class SessionStore(ReportsOutages, NewSessionKeys, DatabaseSessionStore):
     def save(self, must_create: bool = False) -> None:
         if self.session_key is None:
             return self.create()
-        session = self.create_model_instance(self._get_session(no_load=must_create))  # type: ignore[attr-defined]
-        using = router.db_for_write(self.model, instance=session)
-        if connections[using].in_atomic_block:
+        using = self._database_in_autocommit()
+        if using is None:
             return super().save(must_create)
+        session = self.create_model_instance(self._get_session(no_load=must_create))  # type: ignore[attr-defined]
         if must_create:
             try:
                 session.save(force_insert=True, using=using)
@@ -58,10 +58,15 @@ class SessionStore(ReportsOutages, NewSessionKeys, DatabaseSessionStore):
             session_key = self.session_key
         if session_key is None:
             return
-        using = router.db_for_write(self.model)
-        if connections[using].in_atomic_block:
+        using = self._database_in_autocommit()
+        if using is None:
             return super().delete(session_key)
         # An unsaved instance with only its key: Django deletes a lone object with no relations by primary key, in
         # one statement and without a transaction (its store first reads the row back, then deletes it in one).
         self.model(session_key=session_key).delete(using=using)
         return None
+
+    def _database_in_autocommit(self) -> str | None:
+        """The sessions' database when no transaction is open on it; None inside one, where Django's code runs."""
+        using = router.db_for_write(self.model)
+        return None if connections[using].in_atomic_block else using
