@@ -86,13 +86,21 @@ def child_exit(server, worker):
 
 
 def worker_exit(server, worker):
-    # The forms shown that this worker counted but has not sent yet (signup.insights).
+    # The forms shown that this worker counted but has not sent yet (signup.insights), and the sign-up records
+    # waiting in its batch writer (signup.records: atexit writes them too, but here a loss is logged).
     try:
         from signup import insights
 
         insights.flush()
     except Exception:  # an exiting worker must exit
         server.log.warning("signup.insights counts_lost reason=worker_exit", exc_info=True)
+    try:
+        from signup import records
+
+        if not records.writer.flush():
+            server.log.warning("signup.records lost=%d reason=worker_exit", records.writer.pending())
+    except Exception:
+        server.log.warning("signup.records lost=unknown reason=worker_exit", exc_info=True)
 
 
 # Python's cyclic garbage collector, tuned for a worker serving 32 requests at once (docs/benchmarks.md, "Garbage

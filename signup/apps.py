@@ -8,7 +8,6 @@ class SignupConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from portal import after_response  # noqa: F401  (holds work from the first request on, not the second)
         from signup import checks, cognito, metrics, ratelimits, selectors  # noqa: F401  (registers checks, signals)
 
         ratelimits.check_configuration()  # a malformed SIGNUP_RATE_LIMIT stops the start-up

@@ -74,7 +74,7 @@ def test_the_required_consent_is_asked_for_and_the_ticked_one_recorded(two_conse
     page.locator("#signup-form button[type=submit]").click()
 
     expect(page).to_have_url(f"{two_consents.url}/signup/confirm/")
-    # On PostgreSQL the record is written after the response is sent (portal.after_response): wait, never assume.
+    # On PostgreSQL the record waits up to 0.1 s in the batch writer (portal.batch_writer): wait, never assume.
     eventually(SignUpRecord.objects.exists, "no sign-up record was written")
     assert SignUpRecord.objects.get().consent_versions == {"terms": "2026-01"}
 

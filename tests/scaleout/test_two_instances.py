@@ -13,6 +13,8 @@ import boto3
 import psycopg
 import pytest
 
+from tests.helpers import eventually
+from tests.portal.production import in_django
 from tests.scaleout.browser import Browser
 
 PASSWORD = "Correct-Horse-Battery-9"
@@ -61,15 +63,41 @@ def test_a_sign_up_started_on_one_instance_is_confirmed_on_the_other(instances, 
         aws_secret_access_key="testing",
     ).admin_get_user(UserPoolId=deployment.user_pool_id, Username=username)
     assert user["UserStatus"] == "CONFIRMED"
-    # Its sign-up record, written on PostgreSQL by one instance and completed by the other.
+    # Its sign-up record, written on PostgreSQL by one instance's batch writer and completed by the other's (which
+    # may have had the confirmation before the record was written: it tries again).
     sub = {attribute["Name"]: attribute["Value"] for attribute in user["UserAttributes"]}["sub"]
+    expected = [("EMAIL", "en", ["registered"], {}, True)]
+    eventually(lambda: _record_of(deployment, sub) == expected, f"record {_record_of(deployment, sub)} != {expected}")
+
+
+def _record_of(deployment, sub: str) -> list[tuple]:
     with psycopg.connect(deployment.env["DATABASE_URL"]) as database:
-        record = database.execute(
+        return database.execute(
             "SELECT delivery_medium, language, outcome_codes, consent_versions, confirmed_at >= created_at"
             " FROM signup_signuprecord WHERE user_sub = %s",
             (sub,),
         ).fetchall()
-    assert record == [("EMAIL", "en", ["registered"], {}, True)]
+
+
+def test_the_records_a_process_holds_for_the_database_are_written_when_it_exits(deployment):
+    held = in_django(
+        deployment.env,
+        "from signup import records\n"
+        "records.writer.max_wait = 3600  # nothing would go out before the exit but for the exit\n"
+        "records.signup_record_confirmed(user_sub='exit-late')  # before its record: tried again after the INSERT\n"
+        "for sub in ('exit-late', 'exit-kept'):\n"
+        "    records.signup_record_create(user_sub=sub, confirmed=False, delivery_medium='EMAIL', language='en',\n"
+        "        risk_data=False, consent_versions={}, outcome_codes=['registered'])\n"
+        "print(json.dumps(records.writer.pending()))",
+    )
+
+    assert held == 3
+    with psycopg.connect(deployment.env["DATABASE_URL"]) as database:
+        written = database.execute(
+            "SELECT user_sub, confirmed_at IS NOT NULL FROM signup_signuprecord"
+            " WHERE user_sub LIKE 'exit-%%' ORDER BY user_sub"
+        ).fetchall()
+    assert written == [("exit-kept", False), ("exit-late", True)]
 
 
 @pytest.mark.skipif(

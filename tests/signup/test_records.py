@@ -9,13 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection
-from django.http import HttpResponseBase
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertRedirects
 
-from signup import errors
+from signup import errors, records
 from signup.models import SignUpRecord
-from signup.records import _insert, _waits_for_the_response, signup_record_purge
+from signup.records import _batched, _insert, signup_record_purge
 from signup.seed import signup_history_seed
 from tests.helpers import SIGN_UP_RESPONSE, expect_confirm, expect_resend, expect_sign_up, form_data
 
@@ -43,54 +42,89 @@ def test_a_sign_up_writes_one_record_with_one_insert_and_no_personal_data(client
     assert "127.0.0.1" not in stored
 
 
+class HeldBatch:
+    """What the batch writer was given, written when the test says, in the test's thread and transaction (SQLite's
+    test database is not shared with another thread)."""
+
+    def __init__(self) -> None:
+        self.waiting: list[object] = []
+
+    def write(self) -> None:
+        batch, self.waiting[:] = self.waiting[:], []
+        records._write(batch)
+
+
 @pytest.fixture
-def order_of_events(monkeypatch):
-    """What happened, in order: the response closed (the server has sent it all), the record INSERTed."""
-    events = []
-    close = HttpResponseBase.close
-
-    def closing(response: HttpResponseBase) -> None:
-        events.append("response closed")
-        close(response)
-
-    def noting_record_inserts(execute, sql, params, many, context):
-        if sql.startswith("INSERT") and SignUpRecord._meta.db_table in sql:
-            events.append("record inserted")
-        return execute(sql, params, many, context)
-
-    monkeypatch.setattr(HttpResponseBase, "close", closing)
-    with connection.execute_wrapper(noting_record_inserts):
-        yield events
+def batched(monkeypatch):
+    """The records as on PostgreSQL: handed to the batch writer, not written by the request."""
+    held = HeldBatch()
+    monkeypatch.setattr("signup.records._batched", lambda connection: True)
+    monkeypatch.setattr(records.writer, "add", held.waiting.append)
+    return held
 
 
-def test_on_postgresql_the_record_is_written_once_the_response_is_closed(client, stubber, order_of_events, monkeypatch):
-    monkeypatch.setattr("signup.records._waits_for_the_response", lambda connection: True)
+def test_on_postgresql_the_record_waits_for_the_batch_writer_not_the_request(client, stubber, batched):
     expect_sign_up(stubber)
 
-    response = client.post("/signup/", form_data())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/signup/", form_data())
 
     assertRedirects(response, "/signup/confirm/", fetch_redirect_response=False)
-    assert order_of_events == ["response closed", "record inserted"]
+    assert record_queries(queries.captured_queries) == []
+    assert not SignUpRecord.objects.exists()
+    batched.write()
     assert SignUpRecord.objects.get().user_sub == SUB
 
 
-def test_on_sqlite_the_record_is_written_before_the_response(client, stubber, order_of_events, monkeypatch):
-    monkeypatch.setattr("signup.records._waits_for_the_response", lambda connection: False)
-    expect_sign_up(stubber)
+def test_a_batch_of_records_is_one_insert(batched):
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    for n in range(3):
+        records.writer.add(records._Insert({"user_sub": f"sub-{n}", "created_at": now, "language": "fr"}))
 
-    client.post("/signup/", form_data())
+    with CaptureQueriesContext(connection) as queries:
+        batched.write()
 
-    assert order_of_events == ["record inserted", "response closed"]
+    assert record_queries(queries.captured_queries) == ["INSERT"]
+    assert sorted(SignUpRecord.objects.values_list("user_sub", "language")) == [
+        ("sub-0", "fr"),
+        ("sub-1", "fr"),
+        ("sub-2", "fr"),
+    ]
 
 
-def test_the_record_waits_for_the_response_on_postgresql_but_not_on_sqlite():
+def test_the_records_are_batched_on_postgresql_but_not_on_sqlite():
     from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQL
     from django.db.backends.sqlite3.base import DatabaseWrapper as SQLite
 
     settings_dict = {**connection.settings_dict, "NAME": "unused"}  # neither connects
 
-    assert _waits_for_the_response(PostgreSQL(settings_dict)) is True
-    assert _waits_for_the_response(SQLite(settings_dict)) is False
+    assert _batched(PostgreSQL(settings_dict)) is True
+    assert _batched(SQLite(settings_dict)) is False
+
+
+def test_a_confirmation_before_its_record_is_written_waits_for_it(client, stubber, batched):
+    expect_sign_up(stubber)
+    client.post("/signup/", form_data())
+    expect_confirm(stubber)
+
+    client.post("/signup/confirm/", {"code": "123456"})  # the INSERT is still waiting (here, or in another worker)
+    batched.write()
+
+    assert SignUpRecord.objects.get().confirmed_at is not None
+    assert batched.waiting == []
+
+
+def test_a_confirmation_whose_record_never_comes_is_logged_after_its_last_try(batched, caplog):
+    records.writer.add(records._LateConfirmation("sub-gone", datetime(2026, 6, 1, tzinfo=UTC), 2))
+
+    with caplog.at_level(logging.WARNING, logger="signup.records"):
+        batched.write()
+        assert len(batched.waiting) == 1  # tried once, to be tried again
+        assert not caplog.messages
+        batched.write()
+
+    assert batched.waiting == []
+    assert caplog.messages == ["signup.record outcome=confirmation_not_written user_sub=sub-gone"]
 
 
 def test_confirming_sets_the_confirmation_time_with_one_update(client, stubber):
@@ -208,7 +242,7 @@ def test_the_seed_is_repeatable():
 
 
 def test_a_column_the_insert_is_not_given_gets_its_fields_default_as_with_create():
-    _insert({"user_sub": "sub-defaults", "created_at": datetime(2026, 6, 1, tzinfo=UTC)})
+    _insert([{"user_sub": "sub-defaults", "created_at": datetime(2026, 6, 1, tzinfo=UTC)}])
 
     record = SignUpRecord.objects.get(user_sub="sub-defaults")
     assert (record.confirmed_at, record.delivery_medium, record.risk_data) == (None, "", False)
