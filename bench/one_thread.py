@@ -4,8 +4,10 @@ The WSGI application is called in this process, one request at a time, against t
 (bench.stub_cognito) answering at once, on the production stack (--database-url and --cache-url) or the default one
 (SQLite in a temporary folder). Every round signs up --per-round people with each variant in turn, the order
 alternating between rounds, and times the thread's own CPU (time.thread_time: the log writer thread, the stand-in
-and the databases are not counted). It prints each variant's median CPU per sign-up and, for each part left out, the
-median of the per-round ratios "as shipped / without it": how much of a sign-up that part costs.
+and the databases are not counted, nor, on PostgreSQL, the record's batch writer thread: there `--without record`
+measures what the request itself spends on the record). It prints each variant's median CPU per sign-up and, for
+each part left out, the median of the per-round ratios "as shipped / without it": how much of a sign-up that part
+costs.
 
 Under gunicorn the same parts cost more (each GIL hand-over is a context switch), so this is not a headline figure;
 it is the one a noisy shared box moves least, which makes it the way to tell whether a change saves CPU at all
