@@ -65,11 +65,11 @@ class SessionMiddleware(DjangoSessionMiddleware):
             )
             patch_vary_headers(response, ("Cookie",))
             return response
-        if session.accessed:
+        changed = session.modified or settings.SESSION_SAVE_EVERY_REQUEST
+        saving = changed and not empty and _saves(response.status_code)
+        if session.accessed or saving:  # once: Django's middleware patches it again after saving
             patch_vary_headers(response, ("Cookie",))
-        if (session.modified or settings.SESSION_SAVE_EVERY_REQUEST) and not empty and _saves(response.status_code):
-            return self._save(request, session, response)
-        return response
+        return self._save(request, session, response) if saving else response
 
     def _save(self, request: HttpRequest, session: SessionBase, response: HttpResponse) -> HttpResponse:
         try:
@@ -81,7 +81,6 @@ class SessionMiddleware(DjangoSessionMiddleware):
         except Exception as exc:  # the store failed after the work was done: say how to carry on, not a 500
             logger.warning("session.save_failed error=%s path=%s", type(exc).__name__, request.path)
             return progress_not_saved(request)
-        patch_vary_headers(response, ("Cookie",))
         response.set_cookie(settings.SESSION_COOKIE_NAME, session.session_key or "", **_cookie_options(session))
         return response
 

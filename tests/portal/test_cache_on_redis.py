@@ -69,3 +69,12 @@ def test_counters_with_expiry_count_up_in_one_call(cache):
     assert cache.incr_many_with_expiry([("x", 30), ("y", 30)]) == [1, 1]
     assert cache.incr_many_with_expiry([("x", 30)]) == [2]
     assert 0 < ttl(cache, "x") <= 30
+
+
+def test_a_key_memcached_would_refuse_is_stored_without_a_warning(cache, recwarn):
+    key = "rate limit " + "x" * 300  # spaces and over 250 characters: Django's memcached warnings
+
+    cache.set(key, "kept")
+
+    assert cache.get(key) == "kept"
+    assert not [warning for warning in recwarn if "memcached" in str(warning.message)]

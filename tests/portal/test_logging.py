@@ -96,6 +96,8 @@ def test_f2_outside_a_request_the_request_id_is_a_dash(console):
         ("phone +1 (555) 010-9999 ok", "phone [phone] ok"),
         ("line one\r\nFAKE 2026 INFO forged", "line one\\r\\nFAKE 2026 INFO forged"),
         ("user_sub=5c1b6f3e-1111-4222-8333-944445555666 at 2026-11-27", None),
+        ("no at sign: alice(at)example.com, a plus without digits: a+b", None),
+        ("both on one line: bob@example.org, +4915112345678", "both on one line: [email], [phone]"),
     ],
 )
 def test_f1_f2_emails_and_phone_numbers_are_masked_and_line_breaks_escaped(text, expected):
