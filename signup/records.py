@@ -162,17 +162,22 @@ def _set_confirmed(user_sub: str, confirmed_at: datetime) -> int:
 
 
 def _confirm_late(confirmation: _LateConfirmation) -> None:
+    sub = confirmation.user_sub
     try:
-        updated = _set_confirmed(confirmation.user_sub, confirmation.confirmed_at)
+        # A record that is there but was not updated was confirmed already (by the e-mailed link, then the code or
+        # a resend said "already confirmed"): nothing to wait for.
+        done = (
+            bool(_set_confirmed(sub, confirmation.confirmed_at)) or SignUpRecord.objects.filter(user_sub=sub).exists()
+        )
     except DatabaseError:
-        updated = 0
-        logger.warning("signup.record outcome=confirmation_failed user_sub=%s", confirmation.user_sub, exc_info=True)
-    if updated:
+        done = False
+        logger.warning("signup.record outcome=confirmation_failed user_sub=%s", sub, exc_info=True)
+    if done:
         return
     if confirmation.tries_left > 1:
         writer.add(dataclasses.replace(confirmation, tries_left=confirmation.tries_left - 1))
     else:
-        logger.warning("signup.record outcome=confirmation_not_written user_sub=%s", confirmation.user_sub)
+        logger.warning("signup.record outcome=confirmation_not_written user_sub=%s", sub)
 
 
 def signup_record_purge(*, older_than_days: int, now: datetime | None = None) -> int:

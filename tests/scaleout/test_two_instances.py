@@ -67,7 +67,7 @@ def test_a_sign_up_started_on_one_instance_is_confirmed_on_the_other(instances, 
     # may have had the confirmation before the record was written: it tries again).
     sub = {attribute["Name"]: attribute["Value"] for attribute in user["UserAttributes"]}["sub"]
     expected = [("EMAIL", "en", ["registered"], {}, True)]
-    eventually(lambda: _record_of(deployment, sub) == expected, f"record {_record_of(deployment, sub)} != {expected}")
+    eventually(lambda: _record_of(deployment, sub) == expected, "the sign-up record was not written and confirmed")
 
 
 def _record_of(deployment, sub: str) -> list[tuple]:

@@ -127,6 +127,19 @@ def test_a_confirmation_whose_record_never_comes_is_logged_after_its_last_try(ba
     assert caplog.messages == ["signup.record outcome=confirmation_not_written user_sub=sub-gone"]
 
 
+def test_a_confirmation_of_a_record_confirmed_already_is_not_tried_again_or_logged(batched, caplog):
+    confirmed = datetime(2026, 6, 1, tzinfo=UTC)
+    _insert([{"user_sub": "sub-linked", "created_at": confirmed, "confirmed_at": confirmed}])  # by the e-mailed link
+    records.writer.add(records._LateConfirmation("sub-linked", confirmed + timedelta(minutes=5), 20))
+
+    with caplog.at_level(logging.WARNING, logger="signup.records"):
+        batched.write()
+
+    assert batched.waiting == []
+    assert not caplog.messages
+    assert SignUpRecord.objects.get().confirmed_at == confirmed
+
+
 def test_confirming_sets_the_confirmation_time_with_one_update(client, stubber):
     expect_sign_up(stubber)
     client.post("/signup/", form_data())
