@@ -10,7 +10,10 @@ what has gathered with one `write`.
 What it promises:
 - Order: lines are written in the order they were queued.
 - WARNING and above are on the stream before `emit` returns (a line about a failure must not wait in memory for a
-  crash); INFO and below are written within moments.
+  crash); INFO and below are written within GATHER_SECONDS.
+- The writer wakes once for what gathers in GATHER_SECONDS, not once per line: a line queued while it waited for
+  the next one woke it, and that wake-up (and the GIL hand-over to it) cost the thread that logged about 100 µs, 7 %
+  of a sign-up's CPU in one thread (docs/benchmarks.md, the thirteenth pass). An idle writer never wakes.
 - `flush()` (and so `close()`, `setStream()` and `logging.shutdown()` at exit, which gunicorn's workers reach on
   SIGTERM, SIGQUIT and the timeout's SIGABRT) returns once every line queued before it is written.
 - After a fork the child has an empty queue and starts its own writer on its first line; the parent's lines are
@@ -33,6 +36,8 @@ from typing import TextIO
 
 # How long a flush waits for the writer: a hang guard for a stream nobody reads (a full pipe), not a speed bound.
 FLUSH_TIMEOUT_SECONDS = 5.0
+# How long the writer lets INFO lines gather after the first one before it writes them (a flush cuts it short).
+GATHER_SECONDS = 0.05
 _STOP = object()
 
 
@@ -47,6 +52,7 @@ class BackgroundStreamHandler(logging.StreamHandler[TextIO]):
 
     def _reset(self) -> None:
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._urgent = threading.Event()  # a flush or close waits: stop gathering and write now
         self._writer: threading.Thread | None = None  # started on the first line (in a forked child: its own)
         self._start_lock = threading.Lock()
 
@@ -75,6 +81,7 @@ class BackgroundStreamHandler(logging.StreamHandler[TextIO]):
             return  # nothing queued in this process yet, or the writer itself (it writes in order anyway)
         written = threading.Event()
         self._queue.put(written)
+        self._urgent.set()
         written.wait(FLUSH_TIMEOUT_SECONDS)
 
     def setStream(self, stream: TextIO) -> TextIO | None:
@@ -85,6 +92,7 @@ class BackgroundStreamHandler(logging.StreamHandler[TextIO]):
     def close(self) -> None:
         if self._writer is not None:
             self._queue.put(_STOP)
+            self._urgent.set()
             self._writer.join(FLUSH_TIMEOUT_SECONDS)
             self._writer = None
         super().close()
@@ -104,7 +112,11 @@ class BackgroundStreamHandler(logging.StreamHandler[TextIO]):
 
     def _write_forever(self) -> None:
         while True:
-            batch = [self._queue.get()]
+            batch = [self._queue.get()]  # idle until the first line
+            if isinstance(batch[0], str):
+                # Lines queued from now on wake nobody; a flush (set after its marker is queued) ends the wait.
+                self._urgent.wait(GATHER_SECONDS)
+            self._urgent.clear()  # before draining: a marker queued before a later set() is drained now or next time
             while len(batch) < 1000:  # what has gathered meanwhile goes out in the same write
                 try:
                     batch.append(self._queue.get_nowait())

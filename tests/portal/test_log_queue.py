@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from portal import observability
+from portal import log_queue, observability
 from portal.log_queue import BackgroundStreamHandler
+from tests.helpers import eventually
 
 # A hang guard for a test that would otherwise wait forever on a broken handler; never a speed bound.
 HANG_GUARD_SECONDS = 20
@@ -151,6 +152,34 @@ def test_what_has_gathered_goes_out_in_one_write(handler, stream):
 
     assert stream.writes == 3  # "first", "held", then the ten gathered meanwhile together
     assert stream.text.splitlines()[-1] == "INFO [-] gathered 9"
+
+
+def test_lines_queued_after_the_writer_took_the_first_go_out_with_it_in_one_write(handler, stream, monkeypatch):
+    # The gathering window made as long as the hang guard: nothing but the flush can end it.
+    monkeypatch.setattr(log_queue, "GATHER_SECONDS", HANG_GUARD_SECONDS)
+    handler.handle(record("first"))
+    eventually(handler._queue.empty, "the writer never took the first line")  # it holds "first" now
+    for number in range(5):
+        handler.handle(record(f"gathered {number}"))
+
+    assert stream.writes == 0  # woken by the first line, the writer waits for more instead of writing it alone
+    handler.flush()
+    assert stream.writes == 1
+    assert stream.text.splitlines() == ["INFO [-] first", *(f"INFO [-] gathered {n}" for n in range(5))]
+
+
+def test_an_info_line_is_written_without_a_flush_once_the_gathering_ends(handler, stream):
+    handler.handle(record("on its own"))
+
+    eventually(lambda: stream.text == "INFO [-] on its own\n", "the line was never written")
+
+
+def test_a_warning_ends_the_gathering_at_once(handler, stream, monkeypatch):
+    monkeypatch.setattr(log_queue, "GATHER_SECONDS", HANG_GUARD_SECONDS)
+    handler.handle(record("gathered"))
+    handler.handle(record("cognito unreachable", logging.WARNING))  # returns only once both are written
+
+    assert stream.text == "INFO [-] gathered\nWARNING [-] cognito unreachable\n"
 
 
 def test_close_writes_every_queued_line_before_it_returns(stream):
