@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from signup.cognito import SignUpRequest
-from signup.form_fields import MESSAGES, ConsentField, attribute_form_field
+from signup.form_fields import MESSAGES, ConsentField, DeclaredCharField, attribute_form_field
 from signup.password_policy import PasswordPolicy
 from signup.selectors import FieldSpec
 from signup.validators import CognitoPasswordPolicyValidator
@@ -45,11 +45,11 @@ class _PasswordHolder:
 
 def encoded_data_field() -> forms.CharField:
     """Filled in the browser at submit time by Cognito's risk script (empty when it did not run)."""
-    return forms.CharField(required=False, max_length=ENCODED_DATA_MAX_LENGTH, widget=forms.HiddenInput)
+    return DeclaredCharField(required=False, max_length=ENCODED_DATA_MAX_LENGTH, widget=forms.HiddenInput)
 
 
 def username_field() -> forms.CharField:
-    return forms.CharField(
+    return DeclaredCharField(
         label=_("Username"),
         max_length=USERNAME_MAX_LENGTH,
         error_messages={**MESSAGES, "required": _("Enter a username.")},
@@ -60,7 +60,7 @@ def username_field() -> forms.CharField:
 def password_field(label: Any, *, required: bool = True) -> forms.CharField:
     # strip=False: the password reaches Cognito exactly as typed. No max_length on the widget, so a paste of a long
     # password is not silently truncated by the browser; the limit is checked in clean with a clear message.
-    return forms.CharField(
+    return DeclaredCharField(
         label=label,
         strip=False,
         required=required,
@@ -97,7 +97,7 @@ class SignUpForm(UsernameMixin, forms.Form):
     password = password_field(_("Password"))
     encoded_data = encoded_data_field()
     # An Amazon Pinpoint endpoint id the page may supply.
-    analytics_endpoint_id = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+    analytics_endpoint_id = DeclaredCharField(required=False, max_length=300, widget=forms.HiddenInput)
 
     def __init__(
         self,

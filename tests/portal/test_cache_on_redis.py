@@ -7,6 +7,7 @@ import os
 import uuid
 
 import pytest
+from redis.exceptions import ResponseError
 
 from portal.cache import RedisCache
 
@@ -69,6 +70,35 @@ def test_counters_with_expiry_count_up_in_one_call(cache):
     assert cache.incr_many_with_expiry([("x", 30), ("y", 30)]) == [1, 1]
     assert cache.incr_many_with_expiry([("x", 30)]) == [2]
     assert 0 < ttl(cache, "x") <= 30
+
+
+def test_a_command_redis_refuses_raises_its_error_after_every_reply_was_read(cache):
+    cache.set("not-a-number", "text", 60)
+
+    with pytest.raises(ResponseError):
+        cache.write_many([("first", "kept", 60, ""), ("not-a-number", 1, 60, "incr"), ("last", "kept", 60, "")])
+
+    assert [cache.get("first"), cache.get("last")] == ["kept", "kept"]  # the commands around it were carried out
+    assert cache.write_many([("after", "fine", 60, "")]) == [True]  # and the connection is still in step
+
+
+def test_a_connection_that_fails_mid_call_is_dropped_and_the_next_call_reconnects(cache, monkeypatch):
+    pool = cache._cache.get_client(write=True).connection_pool
+    cache.write_many([("warm", 1, 60, "")])
+    (connection,) = pool._available_connections
+    real_read = connection.read_response
+
+    def read_response(*args, **kwargs):
+        monkeypatch.setattr(connection, "read_response", real_read)  # only the first read fails
+        raise KeyboardInterrupt  # not retried: the call ends with replies unread
+
+    monkeypatch.setattr(connection, "read_response", read_response)
+    with pytest.raises(KeyboardInterrupt):
+        cache.write_many([("a", 1, 60, ""), ("b", 2, 60, "")])
+
+    assert connection._sock is None  # dropped, so nobody reads the stale replies
+    assert cache.write_many([("c", 3, 60, "")]) == [True]
+    assert cache.get("c") == 3
 
 
 def test_a_key_memcached_would_refuse_is_stored_without_a_warning(cache, recwarn):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 
 import pytest
+from django import forms
 
 from signup.forms import ConfirmForm, SignUpForm
 from signup.models import AttributeField
@@ -260,3 +262,32 @@ def test_a_field_spec_from_the_model_is_plain_frozen_and_picklable():
     assert pickle.loads(pickle.dumps(field_spec)) == field_spec
     assert field_spec.choices == (("free", "Free"),)
     assert field_spec.destination == "validation_data"
+
+
+def test_each_form_gets_its_own_copy_of_a_declared_field_and_its_widget():
+    first, second = SignUpForm(), SignUpForm()
+    changed = first.fields["username"]
+    changed.required = False
+    changed.widget.attrs["data-changed"] = "yes"
+    changed.error_messages["required"] = "changed"
+    changed.validators.append(lambda value: None)
+
+    untouched = second.fields["username"]
+    assert untouched.required
+    assert "data-changed" not in untouched.widget.attrs
+    assert untouched.error_messages["required"] == "Enter a username."
+    assert untouched.validators == SignUpForm.base_fields["username"].validators
+    assert untouched.widget is not SignUpForm.base_fields["username"].widget
+
+
+@pytest.mark.parametrize("name", ["username", "password", "encoded_data", "analytics_endpoint_id"])
+def test_a_declared_field_is_copied_as_django_copies_a_field(name):
+    declared = SignUpForm.base_fields[name]
+    ours, djangos = copy.deepcopy(declared), forms.Field.__deepcopy__(declared, {})
+
+    assert type(ours) is type(djangos)
+    assert vars(ours).keys() == vars(djangos).keys()
+    assert {key: value for key, value in vars(ours).items() if key != "widget"} == {
+        key: value for key, value in vars(djangos).items() if key != "widget"
+    }
+    assert (type(ours.widget), vars(ours.widget)) == (type(djangos.widget), vars(djangos.widget))

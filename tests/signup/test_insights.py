@@ -95,32 +95,22 @@ def test_a_cache_outage_loses_the_tally_logged_once_and_the_page_still_works(cli
     assert this_hour(insights.FORM_SHOWN) == 1
 
 
-# --- The Redis pipeline -------------------------------------------------------------------------------------------
+# --- The Redis round trip ------------------------------------------------------------------------------------------
 
 
-class FakePipeline:
-    def __init__(self, answers):
-        self.commands, self.answers = [], answers
-
-    def execute_command(self, *command):
-        self.commands.append(command)
-
-    def execute(self):
-        return self.answers
-
-
-def test_counters_ride_in_the_same_pipeline_as_the_session(monkeypatch):
+def test_counters_ride_in_the_same_round_trip_as_the_session(monkeypatch):
     redis = RedisCache("redis://127.0.0.1:6379/0", {})
-    pipeline = FakePipeline([None, 5, True])
-    monkeypatch.setattr(redis._cache, "get_client", lambda **_: type("C", (), {"pipeline": lambda *a, **k: pipeline})())
+    sent: list[list[tuple]] = []
+    monkeypatch.setattr(redis, "_round_trip", lambda commands: sent.append(commands) or [None, 5, b"OK"])
 
     results = redis.write_many([("count", 2, 60, "incr"), ("session", {"a": 1}, 60, "xx")])
 
     assert results == [True, True]
-    assert [command[0] for command in pipeline.commands] == ["SET", "INCRBY", "SET"]
-    assert pipeline.commands[0][2:] == (0, "EX", 60, "NX")  # the counter is created with its expiry
-    assert pipeline.commands[1][2] == 2
-    assert pipeline.commands[2][3:] == ("EX", 60, "XX")
+    (commands,) = sent  # one round trip
+    assert [command[0] for command in commands] == ["SET", "INCRBY", "SET"]
+    assert commands[0][2:] == (0, "EX", 60, "NX")  # the counter is created with its expiry
+    assert commands[1][2] == 2
+    assert commands[2][3:] == ("EX", 60, "XX")
 
 
 def test_outside_a_request_a_counter_is_written_at_once():
