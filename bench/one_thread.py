@@ -16,6 +16,12 @@ it is the one a noisy shared box moves least, which makes it the way to tell whe
 Parts that can be left out (--without):
   direct-send   public Cognito calls through botocore's Endpoint layer (signup.cognito_http.DirectSend unregistered)
   record        no sign-up record written (signup.records)
+  log-line      the sign-up's log line not logged (the signup.services logger off)
+  cache-writes  the request's one Redis round trip (session and held writes) answered without Redis (production
+                stack only; the session is then lost, which the next sign-up does not need)
+
+--floor measures the floor (bench/floor, the same stack's environment) instead, with no parts left out: the
+portal's one-thread figure over the floor's is the part of the headline's CPU ratio that is plain Python work.
 """
 
 from __future__ import annotations
@@ -46,7 +52,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warm-up", type=int, default=100, help="sign-ups per variant before the first round")
     parser.add_argument("--database-url", default="", help="the production stack's PostgreSQL (with --cache-url)")
     parser.add_argument("--cache-url", default="", help="the production stack's Redis")
+    parser.add_argument("--floor", action="store_true", help="measure the floor instead (no parts left out)")
     args = parser.parse_args(argv)
+    if args.floor:
+        args.without = ""
     args.without = [part for part in args.without.split(",") if part]
     if unknown := set(args.without) - set(PARTS):
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
@@ -130,9 +139,35 @@ def _without_record() -> Iterator[None]:
         records.signup_record_create = real
 
 
+@contextmanager
+def _without_log_line() -> Iterator[None]:
+    import logging
+
+    services = logging.getLogger("signup.services")
+    services.disabled = True
+    try:
+        yield
+    finally:
+        services.disabled = False
+
+
+@contextmanager
+def _without_cache_writes() -> Iterator[None]:
+    from portal.cache import RedisCache
+
+    real = RedisCache.write_many
+    RedisCache.write_many = lambda self, writes: [True] * len(writes)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        RedisCache.write_many = real  # type: ignore[method-assign]
+
+
 _LEFT_OUT: dict[str, Callable[[], AbstractContextManager[None]]] = {
     "direct-send": _without_direct_send,
     "record": _without_record,
+    "log-line": _without_log_line,
+    "cache-writes": _without_cache_writes,
 }
 PARTS = tuple(_LEFT_OUT)
 
@@ -181,6 +216,8 @@ def start(args: argparse.Namespace, stub: servers.Stub, tmp: Path) -> Callable[.
     servers.manage(env, "manage.py", "collectstatic", "--noinput", "--clear")
     os.environ.clear()
     os.environ.update(env)
+    if args.floor:
+        os.environ["DJANGO_SETTINGS_MODULE"] = servers.FLOOR_SETTINGS
     from portal.wsgi import application
 
     return application
@@ -193,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as folder:
             portal = Portal(start(args, stub, Path(folder)))
             figures = measure(portal, ["as shipped", *args.without], args)
-        print(f"one thread, {args.rounds} rounds x {args.per_round} sign-ups, load average {servers.load_average()}")
+        what = "the floor" if args.floor else "the portal"
+        print(f"{what}, one thread, {args.rounds} rounds x {args.per_round} sign-ups, load {servers.load_average()}")
         print(report(figures))
     finally:
         stub.stop()

@@ -16,7 +16,33 @@ def test_each_part_left_out_gets_a_row_beside_the_portal_as_shipped():
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     rows = [line.split("|")[1].strip() for line in result.stdout.splitlines() if line.startswith("| ")]
-    assert rows[1:] == ["as shipped", "without direct-send", "without record"]
+    assert rows[1:] == [
+        "as shipped",
+        "without direct-send",
+        "without record",
+        "without log-line",
+        "without cache-writes",
+    ]
+
+
+def test_the_floor_can_be_measured_in_the_same_way():
+    command = [
+        sys.executable,
+        "-m",
+        "bench.one_thread",
+        "--floor",
+        "--rounds",
+        "1",
+        "--per-round",
+        "2",
+        "--warm-up",
+        "1",
+    ]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("the floor, one thread")
+    rows = [line.split("|")[1].strip() for line in result.stdout.splitlines() if line.startswith("| ")]
+    assert rows[1:] == ["as shipped"]
 
 
 def test_a_part_it_does_not_know_is_refused():
