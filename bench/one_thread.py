@@ -14,7 +14,7 @@ it is the one a noisy shared box moves least, which makes it the way to tell whe
 (docs/benchmarks.md, the tenth pass).
 
 Parts that can be left out (--without):
-  direct-send   public Cognito calls through botocore's Endpoint layer (signup.cognito_http.DirectSend unregistered)
+  direct-send   public Cognito calls through botocore's Endpoint layer (signup.cognito.DirectSend unregistered)
   record        no sign-up record written (signup.records)
   log-line      the sign-up's log line not logged (the signup.services logger off)
   cache-writes  the request's one Redis round trip (session and held writes) answered without Redis (production

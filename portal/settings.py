@@ -262,7 +262,7 @@ def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
     return value
 
 
-# How the Cognito clients speak HTTP: "curl" sends botocore's requests through libcurl (signup/cognito_http.py: one
+# How the Cognito clients speak HTTP: "curl" sends botocore's requests through libcurl (signup/curl_http.py: one
 # GIL release per call instead of one per socket read, about a seventh of a sign-up's CPU under gunicorn's threads);
 # "botocore" keeps botocore's own urllib3 session. Proxies, client certificates and gevent always use botocore's.
 COGNITO_HTTP_CLIENT = _choice("COGNITO_HTTP_CLIENT", ("curl", "botocore"), "curl")

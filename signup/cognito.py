@@ -1,4 +1,4 @@
-"""The Cognito gateway: the only module that imports boto3/botocore (with its HTTP transport, signup.cognito_http).
+"""The Cognito gateway: the only module that imports boto3/botocore (its HTTP transport, signup.curl_http, sees none).
 
 It owns the per-process clients, the secret hash, request building and the translation of botocore errors into
 the portal's own exceptions (signup.errors). Every failed call is logged here, once, at WARNING: operation, Cognito's
@@ -12,23 +12,29 @@ import copy
 import hashlib
 import hmac
 import logging
+import os
 import random
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
 import botocore.exceptions
 import botocore.session
+from botocore import parsers
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
+from botocore.httpsession import get_cert_path
+from botocore.model import OperationModel
+from botocore.utils import get_environ_proxies
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.views.decorators.debug import sensitive_variables
 
-from signup import cognito_errors, cognito_http, errors
+from signup import cognito_errors, curl_http, errors
 from signup.breaker import CircuitBreaker
 
 logger = logging.getLogger(__name__)
@@ -134,7 +140,7 @@ def _new_client(kind: str) -> Any:
     )
     client.meta.events.register("before-call.cognito-identity-provider", invocation_id)
     if settings.COGNITO_HTTP_CLIENT == "curl":
-        cognito_http.use_for(client, core, connect_timeout=config.connect_timeout, read_timeout=config.read_timeout)
+        _use_curl(client, core, connect_timeout=config.connect_timeout, read_timeout=config.read_timeout)
     return client
 
 
@@ -437,3 +443,171 @@ def _call_once(operation: str, params: dict[str, Any], *, client: Any) -> Any:
     finally:
         if call_observer is not None:
             call_observer(operation, aws_code, time.monotonic() - started)
+
+
+# --- The HTTP transport: botocore's requests through libcurl (signup.curl_http) -----------------------------------
+# Only the transport changes: botocore still validates, serialises, signs, retries, parses and honours Stubber, and
+# the transport raises botocore's own exceptions, so the translation of errors above is unchanged. DirectSend goes
+# one step further for the calls that need nothing of botocore's Endpoint layer. `_use_curl` keeps botocore's
+# session where libcurl would behave differently: a proxy, a client certificate, gevent, or
+# COGNITO_HTTP_CLIENT=botocore.
+
+
+class _Body:
+    """The already-read body, in the shape botocore reads a raw response (`stream()`, `read()`)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, *_: Any, **__: Any) -> Iterator[bytes]:
+        yield self._data
+
+    def read(self, *_: Any, **__: Any) -> bytes:
+        return self._data
+
+
+class CurlHTTPSession:
+    """botocore's HTTP session interface (`send`, `close`) on signup.curl_http's client."""
+
+    def __init__(self, *, connect_timeout: float, read_timeout: float, verify: str | bool) -> None:
+        self._curl = curl_http.CurlClient(connect_timeout=connect_timeout, read_timeout=read_timeout, verify=verify)
+
+    def send(self, request: AWSPreparedRequest) -> AWSResponse:
+        body = request.body or b""
+        if hasattr(body, "read"):
+            body = body.read()
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        # botocore's per-request override (request context), which its own session honours too.
+        read_timeout = (getattr(request, "context", None) or {}).get("read_timeout")
+        try:
+            reply = self._curl.exchange(request.method, request.url, request.headers, body, read_timeout=read_timeout)
+        except curl_http.CurlFailure as failure:
+            raise _transport_error(failure, request) from None
+        return AWSResponse(request.url, reply.status, reply.headers, _Body(reply.body))
+
+    def close(self) -> None:
+        self._curl.close()
+
+
+_ENDPOINT_ERRORS = {
+    "connect_timeout": botocore.exceptions.ConnectTimeoutError,
+    "read_timeout": botocore.exceptions.ReadTimeoutError,
+    "not_connected": botocore.exceptions.EndpointConnectionError,
+    "tls": botocore.exceptions.SSLError,
+}
+
+
+def _transport_error(failure: curl_http.CurlFailure, request: AWSPreparedRequest) -> Exception:
+    """botocore's exception for what libcurl reported, the one its urllib3 session raises for the same failure."""
+    url, cause = request.url, failure.cause
+    if (endpoint_error := _ENDPOINT_ERRORS.get(failure.kind)) is not None:
+        return endpoint_error(endpoint_url=url, error=cause)
+    if failure.kind == "closed":
+        return botocore.exceptions.ConnectionClosedError(endpoint_url=url, error=cause, request=request)
+    return botocore.exceptions.HTTPClientError(error=cause)
+
+
+def _verify(session: botocore.session.Session) -> str | bool:
+    """The CA bundle botocore's own session would verify against: AWS_CA_BUNDLE / ca_bundle, REQUESTS_CA_BUNDLE, or
+    certifi's."""
+    return get_cert_path(session.get_config_variable("ca_bundle") or os.environ.get("REQUESTS_CA_BUNDLE", True))
+
+
+def _use_curl(client: Any, session: botocore.session.Session, *, connect_timeout: float, read_timeout: float) -> bool:
+    """Put a CurlHTTPSession under `client` (made by `session`) unless it needs what only botocore's session does.
+
+    True when it did. A proxy, a client certificate or gevent's patched sockets keep botocore's urllib3 session.
+    """
+    endpoint = getattr(client, "_endpoint", None)
+    config = client.meta.config
+    if endpoint is None or not hasattr(endpoint, "http_session") or curl_http.gevent_patched():
+        return False
+    if config.proxies or config.client_cert or get_environ_proxies(client.meta.endpoint_url):
+        return False
+    endpoint.http_session = http_session = CurlHTTPSession(
+        connect_timeout=connect_timeout, read_timeout=read_timeout, verify=_verify(session)
+    )
+    if _one_standard_attempt(config.retries or {}):
+        # Last of all before-call handlers: a Stubber (registered on before-call.*.*, deeper) answers first.
+        client.meta.events.register_last("before-call", DirectSend(http_session), unique_id="portal-direct-send")
+    return True
+
+
+def _one_standard_attempt(retries: Mapping[str, Any]) -> bool:
+    return retries.get("mode") == "standard" and retries.get("total_max_attempts") == 1
+
+
+class DirectSend:
+    """A `before-call` handler that sends an unsigned call of a one-attempt client itself, and answers for botocore.
+
+    For such a call botocore's Endpoint layer adds two headers and otherwise only costs CPU: it builds a request
+    object, runs the signer (which signs nothing), rebuilds the User-Agent it already built, and asks the retry
+    handler, which never retries at one attempt. That is 5-10 % of a sign-up's CPU in one thread
+    (docs/benchmarks.md, the tenth pass). What botocore sends is unchanged: it still validates, serialises and
+    resolves the endpoint before this handler, the request has the same headers, in the same order, and the reply is
+    parsed by botocore's own parser, modelled error fields and response metadata included, so `_make_api_call` raises
+    the same ClientError. Signed calls (and anything streamed) decline, and botocore sends them as before.
+
+    Not seen on this path: handlers an application registers on request-created, before-send, response-received
+    or needs-retry for these calls (the portal registers none); COGNITO_HTTP_CLIENT=botocore keeps them all.
+    """
+
+    def __init__(self, http_session: CurlHTTPSession) -> None:
+        self._http_session = http_session
+
+    def __call__(
+        self, *, model: OperationModel, params: dict[str, Any], context: dict[str, Any], **_: Any
+    ) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if not _sent_as_is(model):
+            return None
+        response = self._http_session.send(_prepared(params, context))
+        return response, _parsed(response, model)
+
+
+def _sent_as_is(model: OperationModel) -> bool:
+    unsigned = model.auth_type == "none" or model.auth == ["smithy.api#noAuth"]
+    return unsigned and not (model.has_streaming_input or model.has_streaming_output or model.has_event_stream_output)
+
+
+def _prepared(params: Mapping[str, Any], context: dict[str, Any]) -> AWSPreparedRequest:
+    """The request botocore's Endpoint would send: its request-created handlers add the retry headers (the signer
+    and the User-Agent rebuild change nothing for an unsigned call), and prepare() the length of the body."""
+    retries = context.setdefault("retries", {})
+    retries.update(attempt=1, max=1)
+    if "invocation-id" not in retries:  # signup.cognito puts one there first
+        retries["invocation-id"] = str(uuid.uuid4())
+    body = params["body"]
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    headers = dict(params["headers"])
+    headers["amz-sdk-invocation-id"] = retries["invocation-id"]
+    headers["amz-sdk-request"] = "attempt=1; max=1"
+    headers.setdefault("Content-Length", str(len(body)))
+    # As Endpoint.prepare_request: header values go out as UTF-8.
+    encoded = {name: value.encode("utf-8") if isinstance(value, str) else value for name, value in headers.items()}
+    return AWSPreparedRequest(params["method"], params["url"], encoded, body, False, context)
+
+
+def _parsed(response: AWSResponse, model: OperationModel) -> dict[str, Any]:
+    """The reply as botocore's Endpoint parses it (endpoint.convert_to_response_dict, _add_modeled_error_fields),
+    with the metadata its standard retry handler adds at the last attempt."""
+    response_dict = {
+        "headers": response.headers,
+        "status_code": response.status_code,
+        "body": response.content,
+        "context": {"operation_name": model.name},
+    }
+    parser = parsers.create_parser(model.service_model.resolved_protocol)
+    parsed: dict[str, Any] = parser.parse(response_dict, model.output_shape)
+    if response.status_code >= 300 and (error_shape := _modelled_error(model, parsed)) is not None:
+        parsed.update(parser.parse(response_dict, error_shape))
+    if (metadata := parsed.get("ResponseMetadata")) is not None:
+        metadata.update(MaxAttemptsReached=True, RetryAttempts=0)
+    return parsed
+
+
+def _modelled_error(model: OperationModel, parsed: Mapping[str, Any]) -> Any:
+    """The service's shape for the error's code, if it models one (its members are parsed into the reply too)."""
+    code = parsed.get("Error", {}).get("Code")
+    return None if code is None else model.service_model.shape_for_error_code(code)

@@ -1,6 +1,7 @@
-"""The Cognito clients' libcurl transport (signup.cognito_http), against raw loopback servers: it sends what botocore
-built, keeps a connection per thread, verifies TLS like botocore, and every failure turns into the same portal error
-as with botocore's own urllib3 session (each fault runs on both transports)."""
+"""The Cognito clients' libcurl transport (signup.curl_http, under signup.cognito's botocore adapter), against raw
+loopback servers: it sends what botocore built, keeps a connection per thread, verifies TLS like botocore, and every
+failure turns into the same portal error as with botocore's own urllib3 session (each fault runs on both
+transports)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from signup import cognito, cognito_http, errors
+from signup import cognito, errors
 from tests.helpers import CLIENT_ID, PASSWORD, closed_port
 
 SIGN_UP_REPLY = json.dumps(
@@ -177,7 +178,7 @@ def headers_of(request: bytes) -> dict[str, str]:
 
 def test_every_client_kind_sends_through_libcurl_by_default(cognito_settings):
     for client in (cognito.public_client(), cognito.admin_client(), cognito.page_client()):
-        assert isinstance(client._endpoint.http_session, cognito_http.CurlHTTPSession)
+        assert isinstance(client._endpoint.http_session, cognito.CurlHTTPSession)
 
 
 def test_cognito_http_client_botocore_keeps_botocores_own_session(cognito_settings):
@@ -363,7 +364,7 @@ def test_only_one_attempt_clients_send_directly(cognito_settings):
         return [
             handler
             for handler in client.meta.events._emitter._handlers.prefix_search("before-call.x.y")
-            if isinstance(handler, cognito_http.DirectSend)
+            if isinstance(handler, cognito.DirectSend)
         ]
 
     assert len(direct_send_of(cognito.public_client())) == 1
