@@ -55,8 +55,12 @@ class BatchWriter(Generic[Item]):
                 self._condition.notify_all()
 
     def flush(self, timeout: float = 5.0) -> bool:
-        """Have the thread write what is waiting now; whether it all was written within `timeout` seconds."""
+        """Have the thread write what is waiting now; whether it all was written within `timeout` seconds. Called by
+        the thread itself (its `write` logging, say), it does not wait for itself."""
         with self._condition:
+            if threading.current_thread() is self._thread:
+                self._now = bool(self._waiting)
+                return not self._waiting
             self._now = bool(self._waiting)
             self._condition.notify_all()
             return self._condition.wait_for(lambda: not self._waiting and not self._writing, timeout=timeout)

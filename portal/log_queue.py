@@ -4,8 +4,8 @@ Under gunicorn's 32 threads per worker, a `StreamHandler` holds its lock across 
 call lets go of the GIL: the logging thread then waits for the GIL with the lock still held, while every other thread
 that logs waits for the lock (docs/benchmarks.md, the ninth pass: 3.5 % of a sign-up's wall time under load was
 spent waiting in `Handler.acquire`). Here a request thread formats the line (filters, the request id, redaction,
-the traceback: all in its own context) and puts the finished text on a queue; one writer thread per process writes
-what has gathered with one `write`.
+the traceback: all in its own context) and hands the finished text to a portal.batch_writer.BatchWriter, whose one
+thread per process writes what has gathered with one `write`.
 
 What it promises:
 - Order: lines are written in the order they were queued.
@@ -27,34 +27,27 @@ call, has no flush that waits, and on Python 3.12+ `dictConfig` configures Queue
 from __future__ import annotations
 
 import logging
-import os
-import queue
 import sys
-import threading
-import weakref
 from typing import TextIO
+
+from portal.batch_writer import BatchWriter
 
 # How long a flush waits for the writer: a hang guard for a stream nobody reads (a full pipe), not a speed bound.
 FLUSH_TIMEOUT_SECONDS = 5.0
 # How long the writer lets INFO lines gather after the first one before it writes them (a flush cuts it short).
 GATHER_SECONDS = 0.05
-_STOP = object()
 
 
 class BackgroundStreamHandler(logging.StreamHandler[TextIO]):
-    """A StreamHandler (same `stream`, `setStream`, `terminator`) whose writes happen in a writer thread."""
+    """A StreamHandler (same `stream`, `setStream`, `terminator`) whose writes happen in a writer thread: a
+    portal.batch_writer.BatchWriter of lines, which also gives the order, the flush that waits and the fork rules."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
         super().__init__(stream)
         self._use_stderr = stream is None  # sys.stderr as it is when written (tests and gunicorn replace it)
-        self._reset()
-        _handlers.add(self)
-
-    def _reset(self) -> None:
-        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._urgent = threading.Event()  # a flush or close waits: stop gathering and write now
-        self._writer: threading.Thread | None = None  # started on the first line (in a forked child: its own)
-        self._start_lock = threading.Lock()
+        self._lines: BatchWriter[str] = BatchWriter(
+            self._write, name="log-writer", max_rows=1000, max_wait=GATHER_SECONDS
+        )
 
     def handle(self, record: logging.LogRecord) -> logging.LogRecord | bool:  # type: ignore[override]
         # Handler.handle holds the handler's lock around emit; emit only formats and queues, which needs no lock.
@@ -71,18 +64,13 @@ class BackgroundStreamHandler(logging.StreamHandler[TextIO]):
         except Exception:
             self.handleError(record)
             return
-        self._put(line)
+        self._lines.add(line)
         if record.levelno >= logging.WARNING:
             self.flush()
 
     def flush(self) -> None:
         """Return once every line queued before this call is written (at most FLUSH_TIMEOUT_SECONDS)."""
-        if self._writer is None or threading.current_thread() is self._writer:
-            return  # nothing queued in this process yet, or the writer itself (it writes in order anyway)
-        written = threading.Event()
-        self._queue.put(written)
-        self._urgent.set()
-        written.wait(FLUSH_TIMEOUT_SECONDS)
+        self._lines.flush(FLUSH_TIMEOUT_SECONDS)
 
     def setStream(self, stream: TextIO) -> TextIO | None:
         self.flush()
@@ -90,48 +78,10 @@ class BackgroundStreamHandler(logging.StreamHandler[TextIO]):
         return super().setStream(stream)
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._queue.put(_STOP)
-            self._urgent.set()
-            self._writer.join(FLUSH_TIMEOUT_SECONDS)
-            self._writer = None
+        self.flush()
         super().close()
 
-    def _put(self, item: object) -> None:
-        if self._writer is None:
-            self._start_writer()
-        self._queue.put(item)
-
-    def _start_writer(self) -> None:
-        with self._start_lock:
-            if self._writer is not None:
-                return
-            writer = threading.Thread(target=self._write_forever, name="log-writer", daemon=True)
-            writer.start()
-            self._writer = writer
-
-    def _write_forever(self) -> None:
-        while True:
-            batch = [self._queue.get()]  # idle until the first line
-            if isinstance(batch[0], str):
-                # Lines queued from now on wake nobody; a flush (set after its marker is queued) ends the wait.
-                self._urgent.wait(GATHER_SECONDS)
-            self._urgent.clear()  # before draining: a marker queued before a later set() is drained now or next time
-            while len(batch) < 1000:  # what has gathered meanwhile goes out in the same write
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            self._write([item for item in batch if isinstance(item, str)])
-            for item in batch:
-                if isinstance(item, threading.Event):
-                    item.set()
-            if _STOP in batch:
-                return
-
     def _write(self, lines: list[str]) -> None:
-        if not lines:
-            return
         stream = sys.stderr if self._use_stderr else self.stream
         try:
             stream.write("".join(lines))
@@ -139,15 +89,3 @@ class BackgroundStreamHandler(logging.StreamHandler[TextIO]):
         except Exception:
             # As StreamHandler.emit would: logging never raises into the program (Handler.handleError reports it).
             self.handleError(logging.makeLogRecord({"msg": lines[-1].rstrip("\n")}))
-
-
-_handlers: weakref.WeakSet[BackgroundStreamHandler] = weakref.WeakSet()
-
-
-def _forget_the_parents_writers() -> None:
-    """In a forked child: a queue and lock of its own (the parent's writer thread does not exist here)."""
-    for handler in list(_handlers):
-        handler._reset()
-
-
-os.register_at_fork(after_in_child=_forget_the_parents_writers)

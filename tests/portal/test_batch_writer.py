@@ -141,3 +141,16 @@ def test_every_item_added_from_many_threads_is_written_once(max_rows):
     items = [item for batch in written.batches for item in batch]
     assert sorted(items) == sorted(f"{n}-{i}" for n in range(8) for i in range(50))
     assert all(len(batch) <= max_rows for batch in written.batches)
+
+
+def test_a_flush_from_the_writers_own_thread_does_not_wait_for_itself():
+    answers: list[bool] = []
+
+    def write(batch: list[str]) -> None:
+        answers.append(writer.flush(timeout=HANG_GUARD_SECONDS))  # e.g. a write that logs a warning
+
+    writer = BatchWriter(write, name="test-writer", max_rows=1, max_wait=LONG)
+    writer.add("a")
+
+    assert writer.flush(timeout=HANG_GUARD_SECONDS)
+    assert answers == [True]  # nothing else waiting; waiting for itself would have timed out and said False
